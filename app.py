@@ -1,0 +1,107 @@
+"""ISC Blueprint entry point: page config, the sign-in gate and role-based navigation."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from pages import common
+from toolkit import auth
+from toolkit import workshop as ws
+from toolkit.store import Store, db_path
+
+st.set_page_config(
+    page_title="ISC Blueprint",
+    page_icon=":material/account_balance:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(path: str) -> bool:
+    # A flag, not a connection: migrations run once per process; connections open per run.
+    Store(path).close()
+    return True
+
+
+def _redirect(url: str) -> None:
+    """Send the browser to one of server.py's routes (cookies can only be set there)."""
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
+            unsafe_allow_javascript=True)
+    st.caption(f"One moment… If nothing happens, [continue]({url}).")
+
+
+def _page(path: str, title: str, icon: str, **kw) -> st.Page:
+    return st.Page(path, title=title, icon=f":material/{icon}:", **kw)
+
+
+def _tool_pages() -> list[st.Page]:
+    icons = {"budget": "payments", "action_plan": "checklist", "questions": "quiz",
+             "engagement": "groups", "guidebook": "menu_book"}
+    return [_page(f"pages/{t.id}.py", f"{t.number}. {t.name}", icons[t.id],
+                  url_path=t.id.replace("_", "-")) for t in ws.tools()]
+
+
+def _sidebar(c: common.Context) -> None:
+    with st.sidebar:
+        role = "Facilitator" if c.is_facilitator else "Team member"
+        st.markdown(f"**{c.session.name}**  \n{role}")
+        if c.is_facilitator:
+            teams = c.store.list_teams(c.actor)
+            if teams:
+                st.selectbox(
+                    "Team to view",
+                    [t.id for t in teams],
+                    format_func={t.id: f"{t.city or t.slug}, {t.state}".strip(", ")
+                                 for t in teams}.get,
+                    key="viewed_team_id",
+                )
+        if st.button("Sign out", icon=":material/logout:"):
+            auth.sign_out(c.store, st.session_state.get("token"))
+            st.session_state.clear()
+            st.session_state["pending_redirect"] = "/auth/signout"
+            st.rerun()
+
+
+def main() -> None:
+    path = str(db_path())
+    _migrated(path)
+    with Store(path, migrate=False) as store:
+        if url := st.session_state.pop("pending_redirect", None):
+            _redirect(url)
+            return
+        token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
+        session = auth.session_for_token(store, token)
+        if session is None:
+            if st.session_state.pop("token", None):
+                st.session_state["signin_notice"] = "Your sign-in has ended. Please sign in again."
+            st.session_state.pop("_ctx", None)
+            nav = st.navigation([_page("pages/signin.py", "Sign in", "login")], position="hidden")
+            nav.run()
+            return
+        st.session_state["token"] = token
+        c = common.Context(store=store, session=session, key=common.server_key(path))
+        st.session_state["_ctx"] = c
+        home = _page("pages/home.py", "Team home", "home", url_path="home",
+                     default=not c.is_facilitator)
+        blueprint = _page("pages/blueprint.py", "Blueprint", "picture_as_pdf",
+                          url_path="blueprint")
+        if c.is_facilitator:
+            pages = {
+                "Facilitate": [
+                    _page("pages/workshop.py", "Workshop", "co_present", url_path="workshop",
+                          default=True),
+                    _page("pages/teams.py", "Teams", "diversity_3", url_path="teams"),
+                ],
+                "Team work": [home, *_tool_pages(), blueprint],
+            }
+        else:
+            pages = {"Your team": [home], "The five tools": _tool_pages(), "Take home": [blueprint]}
+        nav = st.navigation(pages, position="top")
+        _sidebar(c)
+        nav.run()
+
+
+main()

@@ -1,0 +1,183 @@
+"""The `isc` command line: serve the app, create the demo, list teams, export, back up."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from toolkit import auth
+from toolkit import workshop as ws
+from toolkit.content import ContentError
+from toolkit.store import SYSTEM, Store, StoreError, db_path
+
+ROOT = Path(__file__).resolve().parent
+
+
+class CommandError(Exception):
+    """A plain-language reason the command cannot do what was asked (exit status 2)."""
+
+
+def _store() -> Store:
+    return Store(db_path())
+
+
+def _print_secrets(password: str | None, codes: dict[str, str] | None) -> None:
+    if password:
+        print(f"\n  Facilitator password: {password}")
+        print("  (shown once; `isc password --reset` sets a new one)")
+    if codes:
+        print("\n  Demo teams and their join codes:")
+        for slug, code in codes.items():
+            print(f"    {slug:<14} {code}")
+    if password or codes:
+        print()
+
+
+def prepare(*, demo: bool) -> None:
+    """Migrate, create the facilitator password and (once) the demo workshop; print secrets once."""
+    with _store() as store:
+        key = auth.server_key(store.path)
+        password = auth.ensure_facilitator_password(store)
+        codes = ws.create_demo(store, key) if demo and not store.list_workshops(SYSTEM) else None
+        teams = store.list_teams(SYSTEM)
+    print(f"ISC Blueprint database: {db_path()} ({len(teams)} teams)")
+    _print_secrets(password, codes)
+    if not password:
+        print("  The facilitator password was shown when this database was created.")
+        print("  Forgot it? Run `isc password --reset`.")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    prepare(demo=not args.no_demo)
+    print(f"  Open http://localhost:{args.port} in a browser. Press Ctrl+C to stop.\n")
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from here
+    command = [sys.executable, "-m", "streamlit", "run", "server.py",
+               "--server.port", str(args.port), "--server.address", args.address]
+    os.execv(sys.executable, command)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    with _store() as store:
+        key = auth.server_key(store.path)
+        password = auth.ensure_facilitator_password(store)
+        codes = ws.create_demo(store, key)
+    if codes is None:
+        print("The demo workshop already exists; nothing changed.")
+    _print_secrets(password, codes)
+
+
+def cmd_teams(args: argparse.Namespace) -> None:
+    with _store() as store:
+        workshops = {w.id: w for w in store.list_workshops(SYSTEM)}
+        teams = store.list_teams(SYSTEM)
+    rows = [
+        {"id": t.id, "city": t.city, "state": t.state, "slug": t.slug,
+         "workshop": workshops[t.workshop_id].slug}
+        for t in teams
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        print("No teams yet. `isc demo` creates the demo workshop.")
+    for r in rows:
+        print(f"{r['id']:>4}  {r['slug']:<20} {r['city']}, {r['state']}  ({r['workshop']})")
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from exports import blueprint
+
+    with _store() as store:
+        team = store.find_team(SYSTEM, args.team)
+        bp = blueprint.gather(store, SYSTEM, team.id)
+    if args.format == "pdf":
+        data = blueprint.render_pdf(bp)
+    else:  # argparse restricts the choices
+        raise CommandError(f"The {args.format} format is not available yet.")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes)")
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    dest = Path(args.file)
+    if dest.exists() and not args.force:
+        raise CommandError(f"{dest} already exists. Choose another name or add --force.")
+    with _store() as store:
+        store.backup(dest)
+    with Store(dest, migrate=False) as copy:
+        if not copy.integrity_ok():
+            raise CommandError(f"The backup at {dest} failed its integrity check.")
+    print(f"Backed up {db_path()} to {dest} (integrity check passed)")
+
+
+def cmd_password(args: argparse.Namespace) -> None:
+    if not args.reset:
+        raise CommandError("Add --reset to set a new facilitator password.")
+    password = os.environ.get("ISC_FACILITATOR_PASSWORD") or auth.new_password()
+    with _store() as store:
+        auth.set_facilitator_password(store, password)
+        store.audit("facilitator-password", "reset", actor="isc command line")
+    if "ISC_FACILITATOR_PASSWORD" in os.environ:
+        print("Facilitator password set from ISC_FACILITATOR_PASSWORD.")
+    else:
+        print(f"New facilitator password: {password}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="isc",
+        description="ISC Blueprint: the workshop app of the Mayors Leadership Institute on "
+                    "Smart Cities. Every command uses the database at $ISC_DB "
+                    f"(default {Path('data/isc.db')}).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("serve", cmd_serve, "Start the app (creates the demo workshop on first start).")
+    p.add_argument("--port", type=int, default=int(os.environ.get("ISC_PORT", 8501)),
+                   help="port to listen on (default 8501, or $ISC_PORT)")
+    p.add_argument("--address", default=os.environ.get("ISC_ADDRESS", "localhost"),
+                   help="address to listen on (default localhost; 0.0.0.0 for a room network)")
+    p.add_argument("--no-demo", action="store_true", help="do not create the demo workshop")
+
+    add("demo", cmd_demo, "Create the demo workshop with three fictional cities, once.")
+
+    p = add("teams", cmd_teams, "List every team: id, city, slug and workshop.")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = add("export", cmd_export, "Write a team's Blueprint to a file.")
+    p.add_argument("team", metavar="TEAM", help="the team's id or slug (see `isc teams`)")
+    p.add_argument("--format", choices=["pdf"], default="pdf", help="file format (default pdf)")
+    p.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+
+    p = add("backup", cmd_backup, "Copy the database safely while the app is running.")
+    p.add_argument("file", metavar="FILE", help="where to write the copy")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    p = add("password", cmd_password, "Set a new facilitator password and print it.")
+    p.add_argument("--reset", action="store_true", help="confirm: replace the current password")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (CommandError, StoreError, ContentError, auth.SignInError) as exc:
+        print(f"isc {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

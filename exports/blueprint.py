@@ -1,0 +1,128 @@
+"""The Blueprint: gather a team's documents, then lay them out as a PDF, section by section."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable
+
+from exports import pdf
+from toolkit import workshop as ws
+from toolkit.store import Actor, Store, Team, Workshop
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """Everything a team decided, as plain data; renderers never touch the database."""
+
+    workshop: Workshop
+    team: Team
+    profile: ws.TeamProfile
+    initiative: ws.Initiative
+    prepared_on: dt.date
+
+    @property
+    def place_name(self) -> str:
+        city = self.profile.city or self.team.slug
+        return f"{city}, {self.profile.state}" if self.profile.state else city
+
+    @property
+    def tools_started(self) -> dict[str, bool]:
+        # Later tools report here as they land; none is started until its document exists.
+        return {tool.id: False for tool in ws.tools()}
+
+
+def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = None) -> Blueprint:
+    team = store.get_team(actor, team_id)
+    return Blueprint(
+        workshop=store.get_workshop(actor, team.workshop_id),
+        team=team,
+        profile=store.load(actor, team_id, ws.TeamProfile).body,
+        initiative=store.load(actor, team_id, ws.Initiative).body,
+        prepared_on=today or dt.date.today(),
+    )
+
+
+def filename(bp: Blueprint, extension: str = "pdf") -> str:
+    return f"{bp.team.slug}-blueprint.{extension}"
+
+
+def _date_range(w: Workshop) -> str:
+    if w.starts_on and w.ends_on and w.starts_on != w.ends_on:
+        if (w.starts_on.year, w.starts_on.month) == (w.ends_on.year, w.ends_on.month):
+            return f"{w.starts_on:%B} {w.starts_on.day}–{w.ends_on.day}, {w.ends_on.year}"
+        return f"{w.starts_on:%B} {w.starts_on.day} – {w.ends_on:%B} {w.ends_on.day}, {w.ends_on.year}"
+    day = w.starts_on or w.ends_on
+    return f"{day:%B} {day.day}, {day.year}" if day else ""
+
+
+def cover(bp: Blueprint) -> list[Flowable]:
+    area = ws.area(bp.initiative.area).label if bp.initiative.area else "Not chosen yet"
+    meta_lines = [
+        ("Mayor", bp.profile.mayor or "Not filled in yet"),
+        ("Priority area", area),
+        ("Workshop", bp.workshop.name),
+        ("Where and when", ", ".join(x for x in (bp.workshop.place, _date_range(bp.workshop)) if x)),
+        ("Prepared", f"{bp.prepared_on:%B} {bp.prepared_on.day}, {bp.prepared_on.year}"),
+    ]
+    flow: list[Flowable] = [
+        pdf.gap(90),
+        pdf.markup("MAYORS LEADERSHIP INSTITUTE ON SMART CITIES · BLUEPRINT", "cover_kicker"),
+        pdf.Heading(bp.place_name, 0, style="cover_title"),
+        pdf.para(bp.initiative.title or "Priority initiative not named yet", "cover_sub"),
+    ]
+    for label, value in meta_lines:
+        flow.append(pdf.para(f"{label}: {value}", "cover_meta"))
+    return flow
+
+
+def contents(bp: Blueprint) -> list[Flowable]:
+    rows = [
+        (str(t.number), t.name, t.purpose, "Included" if bp.tools_started[t.id] else "Not started")
+        for t in ws.tools()
+    ]
+    width = pdf.PAGE_W - 2 * pdf.MARGIN
+    return [
+        pdf.heading("What this Blueprint covers", 0),
+        pdf.para(
+            "The Institute's five tools, in workshop order. Each section shows what the team "
+            "decided; a tool the team has not started is marked so and left out."
+        ),
+        pdf.table(["#", "Tool", "What it is for", "Status"], rows,
+                  [0.35 * 72, 1.6 * 72, width - (0.35 + 1.6 + 1.0) * 72, 1.0 * 72]),
+    ]
+
+
+def initiative_section(bp: Blueprint) -> list[Flowable]:
+    init = bp.initiative
+    area = ws.area(init.area).label if init.area else ""
+    flow: list[Flowable] = [pdf.heading("The priority initiative", 0)]
+    flow += pdf.labelled("Initiative", init.title)
+    flow += pdf.labelled("Priority area", area)
+    flow += pdf.labelled("Goal", init.goal)
+    flow += pdf.labelled("The problem we are solving", init.problem)
+    people = [
+        ("City", bp.place_name),
+        ("Mayor", bp.profile.mayor),
+        ("Population", f"{bp.profile.population:,}" if bp.profile.population else ""),
+    ]
+    flow.append(pdf.heading("The city", 1))
+    for label, value in people:
+        flow += pdf.labelled(label, value)
+    missing = ws.missing_for_blueprint(bp.profile, init)
+    if missing:
+        flow.append(pdf.para("Still to fill in: " + ", ".join(missing) + ".", "notice"))
+    return flow
+
+
+def render_pdf(bp: Blueprint) -> bytes:
+    meta = pdf.Meta(
+        title=f"{bp.place_name} Blueprint: {bp.initiative.title or 'priority initiative'}",
+        author=f"{bp.profile.city or bp.team.slug} city team",
+        subject=f"{bp.workshop.name} - the team's Blueprint",
+        keywords="smart cities, blueprint, " + (bp.initiative.area or ""),
+        footer=f"{bp.place_name} · Blueprint · {bp.workshop.name}",
+    )
+    body = initiative_section(bp) + [pdf.gap(12)] + contents(bp)
+    return pdf.render(meta, cover(bp), body)

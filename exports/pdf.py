@@ -1,0 +1,216 @@
+"""PDF building blocks: safe text, headings that become bookmarks, tables, and the page frame.
+
+Everything a team typed goes through `text()` before it reaches a reportlab Paragraph, so
+`<`, `&` and markup print literally, newlines become line breaks and CJK runs switch font.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from exports import styles as st
+
+PAGE_W, PAGE_H = LETTER
+MARGIN = 0.85 * inch
+
+_CJK = re.compile(
+    r"([\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)"  # Hangul
+    r"|([\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+)"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(value: object) -> str:
+    """User text made safe for a Paragraph: escaped, line breaks kept, CJK in a CJK font."""
+    raw = _CONTROL.sub("", "" if value is None else str(value))
+    out, last = [], 0
+    for match in _CJK.finditer(raw):
+        out.append(escape(raw[last : match.start()]))
+        font = st.CJK_FONTS["hangul"] if match.group(1) else st.CJK_FONTS["han"]
+        out.append(f'<font name="{font}">{escape(match.group(0))}</font>')
+        last = match.end()
+    out.append(escape(raw[last:]))
+    return "".join(out).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def para(value: object, style: str = "body") -> Paragraph:
+    return Paragraph(text(value), st.styles()[style])
+
+
+def markup(trusted: str, style: str = "body") -> Paragraph:
+    """A paragraph from the product's own words, which may use <b> and <i>; never user text."""
+    return Paragraph(trusted, st.styles()[style])
+
+
+class Heading(Paragraph):
+    """A heading that adds itself to the PDF outline (bookmarks) when it is drawn."""
+
+    def __init__(self, title: str, level: int = 0, style: str | None = None):
+        super().__init__(text(title), st.styles()[style or ("h1", "h2", "h3")[min(level, 2)]])
+        self.outline_title = title
+        self.outline_level = level
+
+
+def heading(title: str, level: int = 0) -> Heading:
+    return Heading(title, level)
+
+
+def labelled(label: str, value: object, *, empty: str = "Not filled in yet") -> list[Flowable]:
+    """A small label over a value, the way a form is read back."""
+    shown = str(value).strip() if value not in (None, "") else ""
+    return [
+        markup(escape(label), "label"),
+        para(shown, "body") if shown else para(empty, "notice"),
+    ]
+
+
+def table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    col_widths: Sequence[float] | None = None,
+    *,
+    align_right: Sequence[int] = (),
+) -> Table:
+    """A table whose header repeats on every page it spans; cells wrap instead of overflowing."""
+    styles = st.styles()
+    data = [[Paragraph(text(h), styles["cell_head"]) for h in header]]
+    for row in rows:
+        data.append([Paragraph(text(c), styles["cell"]) for c in row])
+    width = PAGE_W - 2 * MARGIN
+    widths = list(col_widths) if col_widths else [width / len(header)] * len(header)
+    result = Table(data, colWidths=widths, repeatRows=1, splitByRow=1)
+    commands = [
+        ("BACKGROUND", (0, 0), (-1, 0), st.ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, st.RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, st.PALE]),
+    ]
+    for col in align_right:
+        commands.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
+    result.setStyle(TableStyle(commands))
+    return result
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def gap(height: float = 8) -> Spacer:
+    return Spacer(1, height)
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    footer: str
+    keywords: str = ""
+    lang: str = "en-US"
+
+
+class _NumberedCanvas(Canvas):
+    """Holds pages back until the end so each footer can say "page 3 of 12"."""
+
+    footer = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict] = []
+
+    def showPage(self):  # noqa: N802 - reportlab's name
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved_pages)
+        for number, state in enumerate(self._saved_pages, start=1):
+            self.__dict__.update(state)
+            if number > 1:  # the cover carries no footer
+                self._draw_footer(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_footer(self, number: int, total: int) -> None:
+        self.saveState()
+        self.setStrokeColor(st.RULE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN, 0.62 * inch, PAGE_W - MARGIN, 0.62 * inch)
+        self.setFont(st.BODY, 8)
+        self.setFillColor(st.MUTED)
+        self.drawString(MARGIN, 0.45 * inch, self.footer)
+        self.drawRightString(PAGE_W - MARGIN, 0.45 * inch, f"Page {number} of {total}")
+        self.restoreState()
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buffer: io.BytesIO, meta: Meta):
+        super().__init__(
+            buffer,
+            pagesize=LETTER,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=0.95 * inch,
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            keywords=meta.keywords,
+            creator="ISC Blueprint",
+            lang=meta.lang,
+            invariant=1,  # same input, same bytes: tests can compare output
+            displayDocTitle=1,
+        )
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        cover = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="cover")
+        self.addPageTemplates([
+            PageTemplate(id="cover", frames=[cover]),
+            PageTemplate(id="body", frames=[frame]),
+        ])
+        self._outline_keys = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+        if isinstance(flowable, Heading):
+            self._outline_keys += 1
+            key = f"h{self._outline_keys}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(
+                flowable.outline_title, key, level=flowable.outline_level, closed=False
+            )
+
+
+Section = Callable[[], list[Flowable]]
+
+
+def render(meta: Meta, cover: list[Flowable], body: list[Flowable]) -> bytes:
+    """Lay out a cover page and the body into PDF bytes."""
+    st.register_fonts()
+    buffer = io.BytesIO()
+    doc = _Doc(buffer, meta)
+    canvas_class = type("FooterCanvas", (_NumberedCanvas,), {"footer": meta.footer})
+    story = [*cover, NextPageTemplate("body"), PageBreak(), *body]
+    doc.build(story, canvasmaker=canvas_class)
+    return buffer.getvalue()

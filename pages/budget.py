@@ -1,0 +1,5 @@
+"""The budget tool page."""
+
+from pages.common import coming_soon
+
+coming_soon("budget")

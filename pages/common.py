@@ -1,0 +1,157 @@
+"""What every page shares: the signed-in context, the team being viewed, and autosaving fields.
+
+Not a page itself (app.py never registers it). Pages stay thin: they read the context,
+call toolkit functions and render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from pydantic import BaseModel
+
+from toolkit import auth, editing
+from toolkit import workshop as ws
+from toolkit.store import Actor, Saved, Session, Store, Team
+
+
+@dataclass
+class Context:
+    store: Store
+    session: Session
+    key: bytes  # server key: seals and opens join codes
+
+    @property
+    def actor(self) -> Actor:
+        return self.session.actor
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.session.role == "facilitator"
+
+
+def ctx() -> Context:
+    """The context app.py built for this run."""
+    return st.session_state["_ctx"]
+
+
+@st.cache_data(show_spinner=False)
+def server_key(path: str) -> bytes:
+    return auth.server_key(Path(path))
+
+
+# --- which team a page shows -------------------------------------------------------------
+
+
+def viewed_team() -> Team | None:
+    """A team member sees their own team; a facilitator sees the team picked in the sidebar."""
+    c = ctx()
+    if c.session.role == "team":
+        return c.store.get_team(c.actor, c.session.team_id)
+    teams = c.store.list_teams(c.actor)
+    if not teams:
+        return None
+    chosen = st.session_state.get("viewed_team_id")
+    return next((t for t in teams if t.id == chosen), teams[0])
+
+
+def require_team() -> Team:
+    team = viewed_team()
+    if team is None:
+        st.info("There are no teams yet. Add one on the Teams page.")
+        st.stop()
+    return team
+
+
+def page_title(title: str, team: Team | None = None) -> None:
+    """The page's single H1; facilitators are reminded whose work they are looking at."""
+    st.title(title)
+    if team is not None and ctx().is_facilitator:
+        st.caption(f"Viewing the work of team {team.city or team.slug}. "
+                   "Pick another team in the sidebar.")
+
+
+# --- autosaving fields --------------------------------------------------------------------
+
+
+def _widget_key(model: type[BaseModel], field: str, team_id: int) -> str:
+    return f"f:{model.KIND}:{field}:{team_id}"
+
+
+def _base_key(model: type[BaseModel], team_id: int) -> str:
+    return f"base:{model.KIND}:{team_id}"
+
+
+def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
+    """Load a document; when it changed since this browser last saw it, refresh the widgets."""
+    c = ctx()
+    saved = c.store.load(c.actor, team_id, model)
+    base: Saved | None = st.session_state.get(_base_key(model, team_id))
+    if base is None or base.version != saved.version:
+        for field in type(saved.body).model_fields:
+            st.session_state[_widget_key(model, field, team_id)] = getattr(saved.body, field)
+        st.session_state[_base_key(model, team_id)] = saved
+    return saved
+
+
+def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
+    c = ctx()
+    key = _widget_key(model, field, team_id)
+    value = st.session_state[key]
+    if isinstance(value, str):
+        value = value.strip()
+    result = editing.save_field(
+        c.store, c.actor, team_id, model, field, value,
+        base=st.session_state[_base_key(model, team_id)], labels=labels,
+    )
+    notes = st.session_state.setdefault("field_notes", {})
+    if result.outcome == "invalid":
+        notes[key] = ("error", result.message, None)
+        return  # the person's text stays in the box so they can fix it
+    if result.outcome == "conflict":
+        notes[key] = ("conflict", result.message, value)
+    else:
+        notes.pop(key, None)
+    # Sync every field to what is now saved, so the next save starts from it.
+    st.session_state[_base_key(model, team_id)] = result.saved
+    for name in type(result.saved.body).model_fields:
+        st.session_state[_widget_key(model, name, team_id)] = getattr(result.saved.body, name)
+
+
+def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: str,
+             *, labels: dict[str, str], disabled: bool = False, **kwargs: Any) -> Any:
+    """Render `widget` bound to one document field; every change is saved at once."""
+    key = _widget_key(model, field, team_id)
+    value = widget(label, key=key, on_change=_on_change, args=(model, field, team_id, labels),
+                   disabled=disabled, **kwargs)
+    note = st.session_state.get("field_notes", {}).get(key)
+    if note:
+        kind, message, draft = note
+        st.error(message, icon=":material/error:")
+        if kind == "conflict" and draft not in (None, ""):
+            st.text_area("Your text, not saved", value=str(draft), key=f"draft:{key}",
+                         disabled=True, height=100)
+    return value
+
+
+def saved_caption(saved: Saved) -> None:
+    if saved.version == 0:
+        st.caption("Nothing saved yet. Each change is saved as soon as you leave the field.")
+    else:
+        at = saved.saved_at.astimezone(dt.UTC)
+        st.caption(f"All changes saved. Last saved by {saved.saved_by} at {at:%H:%M} UTC "
+                   f"(version {saved.version}).")
+
+
+def coming_soon(tool_id: str) -> None:
+    """A tool page whose tool has not been built into the app yet: one honest line."""
+    tool = ws.tool(tool_id)
+    team = viewed_team()
+    page_title(f"{tool.number}. {tool.name}", team)
+    st.write(tool.purpose)
+    st.info("This tool is coming in this workshop. Your home page and Blueprint are ready now.",
+            icon=":material/construction:")

@@ -1,0 +1,64 @@
+"""The web server: Streamlit's ASGI app plus the few plain HTTP routes a Streamlit script cannot do.
+
+`isc serve` runs `streamlit run server.py`; Streamlit finds `app` below and serves app.py.
+The routes set and clear the HttpOnly session cookie (see toolkit/auth.py for the hand-off)
+and answer a health check.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from toolkit import auth
+from toolkit.store import Store
+
+
+def _secure() -> bool:
+    return os.environ.get("ISC_COOKIE_SECURE", "").lower() in ("1", "true", "yes")
+
+
+def session_route(request: Request) -> RedirectResponse:
+    """Swap a one-time ticket for the session cookie, then go to the app."""
+    with Store() as store:
+        token = auth.redeem_ticket(store, request.query_params.get("ticket"))
+    response = RedirectResponse("/", status_code=303)
+    if token:
+        response.set_cookie(
+            auth.COOKIE_NAME,
+            token,
+            max_age=auth.SESSION_HOURS * 3600,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(),
+            path="/",
+        )
+    return response
+
+
+def signout_route(request: Request) -> RedirectResponse:
+    with Store() as store:
+        auth.sign_out(store, request.cookies.get(auth.COOKIE_NAME))
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def health_route(request: Request) -> JSONResponse:
+    with Store() as store:
+        ok = store.conn.execute("SELECT 1").fetchone()[0] == 1
+    return JSONResponse({"ok": ok})
+
+
+app = st.App(
+    "app.py",
+    routes=[
+        Route("/auth/session", session_route),
+        Route("/auth/signout", signout_route),
+        Route("/healthz", health_route),
+    ],
+)

@@ -1,0 +1,87 @@
+"""Saving one field of a document at a time, merging with teammates' edits of other fields.
+
+A workshop table edits the same home page from five laptops. A save names the version the
+person started from; if a teammate saved since, the change still lands when the teammate
+touched other fields, and is refused (with the person's text kept) only when both changed
+the same field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from toolkit.store import Actor, Saved, StaleVersion, Store
+
+FIELD_LIMIT_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class EditResult:
+    outcome: Literal["saved", "conflict", "invalid", "unchanged"]
+    saved: Saved | None = None  # the document as it now stands
+    message: str = ""
+
+
+def plain_validation_message(exc: ValidationError, labels: dict[str, str]) -> str:
+    """Pydantic's errors, said the way a person fixes them."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        field = str(err["loc"][0]) if err["loc"] else ""
+        label = labels.get(field, field.replace("_", " ").capitalize() or "This value")
+        ctx = err.get("ctx") or {}
+        kind = err["type"]
+        if kind == "string_too_long":
+            parts.append(f"{label}: use {ctx.get('max_length')} characters or fewer.")
+        elif kind in ("int_parsing", "int_type", "int_from_float"):
+            parts.append(f"{label}: type a whole number, without commas or letters.")
+        elif kind in ("greater_than_equal", "greater_than"):
+            parts.append(f"{label}: the number cannot be below {ctx.get('ge', ctx.get('gt'))}.")
+        elif kind in ("less_than_equal", "less_than"):
+            parts.append(f"{label}: the number cannot be above {ctx.get('le', ctx.get('lt')):,}.")
+        else:
+            parts.append(f"{label}: {err['msg']}.")
+    return " ".join(parts)
+
+
+def save_field(
+    store: Store,
+    actor: Actor,
+    team_id: int,
+    model: type[BaseModel],
+    field: str,
+    value: Any,
+    *,
+    base: Saved,
+    labels: dict[str, str] | None = None,
+) -> EditResult:
+    """Set `field` to `value` on top of the latest version, unless a teammate changed it too."""
+    labels = labels or {}
+    for _ in range(FIELD_LIMIT_RETRIES):
+        current = store.load(actor, team_id, model)
+        theirs = getattr(current.body, field)
+        if current.version != base.version and theirs != getattr(base.body, field):
+            if theirs == value:
+                return EditResult("unchanged", current)
+            who = current.saved_by or "A teammate"
+            return EditResult(
+                "conflict",
+                current,
+                f"{who} changed {labels.get(field, field).lower()} while you were editing. "
+                "Their text is shown now; yours is kept below so you can copy it back.",
+            )
+        if theirs == value:
+            return EditResult("unchanged", current)
+        try:
+            body = model.model_validate({**current.body.model_dump(), field: value})
+        except ValidationError as exc:
+            return EditResult("invalid", current, plain_validation_message(exc, labels))
+        try:
+            return EditResult("saved", store.save(actor, team_id, body,
+                                                  base_version=current.version))
+        except StaleVersion:
+            continue  # someone saved between our read and write: merge again
+    return EditResult("conflict", store.load(actor, team_id, model),
+                      "Many people are saving at once. Your text is kept below; try again.")

@@ -1,0 +1,698 @@
+"""The only module that talks to SQLite: workshops, teams, versioned documents, sessions, audit.
+
+Every call that touches a team's work takes an `Actor` and refuses what that actor may not
+see, whatever the page asked for. Writes run in `BEGIN IMMEDIATE` transactions so that two
+writers queue on the busy timeout instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+import sqlite_utils
+from pydantic import BaseModel
+from sqlite_utils.migrations import Migrations
+
+DEFAULT_DB = "data/isc.db"
+BUSY_TIMEOUT_MS = 30_000
+
+Role = Literal["facilitator", "team", "guest", "system"]
+
+
+class StoreError(Exception):
+    """Base for errors a person can act on; the message is written for them."""
+
+
+class AccessDenied(StoreError):
+    pass
+
+
+class NotFound(StoreError):
+    pass
+
+
+class StaleVersion(StoreError):
+    """Someone saved this document after the version the caller edited."""
+
+    def __init__(self, kind: str, current: Saved):
+        self.current = current
+        who = current.saved_by or "someone"
+        super().__init__(
+            f"{who} saved a newer version of this {kind.replace('_', ' ')} "
+            f"at {current.saved_at:%H:%M} UTC while you were editing. "
+            "Their version is shown now; your text is kept below so you can copy it back."
+        )
+
+
+class Conflict(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking. Pages build one from the signed-in session; the CLI acts as `system`."""
+
+    role: Role
+    name: str
+    team_id: int | None = None
+
+    def can_read(self, team_id: int) -> bool:
+        if self.role in ("facilitator", "system", "guest"):
+            return True
+        return self.role == "team" and self.team_id == team_id
+
+    def can_write(self, team_id: int) -> bool:
+        if self.role in ("facilitator", "system"):
+            return True
+        return self.role == "team" and self.team_id == team_id
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("facilitator", "system")
+
+
+SYSTEM = Actor(role="system", name="isc command line")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Saved(Generic[M]):
+    body: M
+    version: int  # 0 means "never saved": the body is the model's defaults
+    saved_at: dt.datetime | None = None
+    saved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    version: int
+    saved_at: dt.datetime
+    saved_by: str
+    restored_from: int | None
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    slug: str
+    name: str
+    place: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Team:
+    id: int
+    workshop_id: int
+    slug: str
+    city: str
+    state: str
+    join_sealed: str | None = None  # encrypted join code; only staff see it (see auth.py)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    role: Role
+    name: str
+    team_id: int | None
+    expires_at: dt.datetime
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(role=self.role, name=self.name, team_id=self.team_id)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def kind_of(model: type[BaseModel]) -> str:
+    kind = getattr(model, "KIND", None)
+    if not kind:
+        raise TypeError(f"{model.__name__} needs a KIND class attribute to be stored")
+    return kind
+
+
+# --- schema ---------------------------------------------------------------------------
+
+migrations = Migrations("isc")
+
+
+@migrations(name="001_core")
+def _m001_core(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE workshops (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            starts_on TEXT,
+            ends_on TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            slug TEXT NOT NULL UNIQUE,
+            join_digest TEXT UNIQUE,
+            join_sealed TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE documents (
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            kind TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            saved_by TEXT NOT NULL,
+            PRIMARY KEY (team_id, kind)
+        );
+        CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            kind TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            saved_by TEXT NOT NULL,
+            restored_from INTEGER REFERENCES revisions(id)
+        );
+        CREATE UNIQUE INDEX revisions_by_doc ON revisions(team_id, kind, version);
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            token_digest TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL,
+            team_id INTEGER REFERENCES teams(id),
+            name TEXT NOT NULL,
+            client TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE auth_tickets (
+            digest TEXT PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            token TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            event TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            actor TEXT NOT NULL DEFAULT '',
+            team_id INTEGER,
+            subject TEXT NOT NULL DEFAULT '',
+            client TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_by_event_time ON audit_log(event, at);
+        """
+    )
+
+
+# --- the store ------------------------------------------------------------------------
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("ISC_DB") or DEFAULT_DB)
+
+
+class Store:
+    """A connection to the workshop database. Cheap to open: open one per page run."""
+
+    def __init__(self, path: str | Path | None = None, *, migrate: bool = True):
+        self.path = Path(path) if path is not None else db_path()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves; Python's implicit
+        # deferred transactions would upgrade to a write lock mid-way and fail.
+        self.conn = sqlite3.connect(
+            str(self.path),
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if str(self.path) != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.db = sqlite_utils.Database(self.conn)
+        if migrate:
+            self.migrate()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrate(self) -> None:
+        if not migrations.pending(self.db):
+            return
+        # Two processes starting at once (the app and a CLI call) must not both migrate:
+        # the write lock serialises them and the second finds nothing pending.
+        with self._write():
+            migrations.apply(self.db)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+        cursor = self.conn.execute(sql, params)
+        cursor.row_factory = sqlite3.Row
+        return cursor.fetchone()
+
+    def _all(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+        cursor = self.conn.execute(sql, params)
+        cursor.row_factory = sqlite3.Row
+        return cursor.fetchall()
+
+    # --- settings (server-side, never shown to users) ---
+
+    def get_setting(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM settings WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # --- workshops and teams ---
+
+    def create_workshop(
+        self,
+        actor: Actor,
+        *,
+        slug: str,
+        name: str,
+        place: str = "",
+        starts_on: dt.date | None = None,
+        ends_on: dt.date | None = None,
+    ) -> Workshop:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can create a workshop.")
+        try:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO workshops(slug, name, place, starts_on, ends_on, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        slug,
+                        name,
+                        place,
+                        starts_on.isoformat() if starts_on else None,
+                        ends_on.isoformat() if ends_on else None,
+                        _iso(utcnow()),
+                    ),
+                )
+        except sqlite3.IntegrityError:
+            raise Conflict(f"A workshop with the short name '{slug}' already exists.") from None
+        return self.get_workshop(actor, cursor.lastrowid)
+
+    def get_workshop(self, actor: Actor, workshop_id: int) -> Workshop:
+        row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+        if row is None:
+            raise NotFound("That workshop does not exist.")
+        if not actor.is_staff and actor.role == "team":
+            team = self.get_team(actor, actor.team_id or -1)
+            if team.workshop_id != workshop_id:
+                raise AccessDenied("You can only see your own workshop.")
+        return _workshop(row)
+
+    def list_workshops(self, actor: Actor) -> list[Workshop]:
+        if actor.role == "team":
+            team = self.get_team(actor, actor.team_id or -1)
+            return [self.get_workshop(actor, team.workshop_id)]
+        return [_workshop(r) for r in self._all("SELECT * FROM workshops ORDER BY id")]
+
+    _TEAM_SQL = """
+        SELECT t.id, t.workshop_id, t.slug, t.join_sealed,
+               coalesce(json_extract(p.body, '$.city'), '') AS city,
+               coalesce(json_extract(p.body, '$.state'), '') AS state
+        FROM teams t LEFT JOIN documents p ON p.team_id = t.id AND p.kind = 'profile'
+    """
+
+    def create_team(
+        self,
+        actor: Actor,
+        *,
+        workshop_id: int,
+        slug: str,
+        join_digest: str,
+        join_sealed: str,
+        documents: list[BaseModel] = (),
+    ) -> Team:
+        """A team and its first documents, in one transaction: all of it or none of it."""
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can add a team.")
+        now = _iso(utcnow())
+        try:
+            with self._write() as conn:
+                cursor = conn.execute(
+                    "INSERT INTO teams(workshop_id, slug, join_digest, join_sealed, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (workshop_id, slug, join_digest, join_sealed, now),
+                )
+                team_id = cursor.lastrowid
+                for body in documents:
+                    self._insert_version(conn, team_id, kind_of(type(body)), 1, body, actor, now)
+        except sqlite3.IntegrityError as exc:
+            if "slug" in str(exc):
+                raise Conflict(f"A team with the short name '{slug}' already exists.") from None
+            raise
+        return self.get_team(actor, team_id)
+
+    def get_team(self, actor: Actor, team_id: int) -> Team:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        row = self._one(self._TEAM_SQL + " WHERE t.id = ?", (team_id,))
+        if row is None:
+            raise NotFound(f"There is no team with id {team_id}.")
+        return _team(row, with_code=actor.is_staff)
+
+    def find_team(self, actor: Actor, id_or_slug: str) -> Team:
+        """A team by numeric id or by slug, as typed on the command line."""
+        text = str(id_or_slug).strip()
+        if text.isdigit():
+            return self.get_team(actor, int(text))
+        row = self._one("SELECT id FROM teams WHERE slug = ?", (text.lower(),))
+        if row is None:
+            raise NotFound(f"There is no team called '{text}'. `isc teams` lists them.")
+        return self.get_team(actor, row["id"])
+
+    def list_teams(self, actor: Actor, workshop_id: int | None = None) -> list[Team]:
+        if actor.role == "team":
+            return [self.get_team(actor, actor.team_id or -1)]
+        sql, params = self._TEAM_SQL, ()
+        if workshop_id is not None:
+            sql, params = sql + " WHERE t.workshop_id = ?", (workshop_id,)
+        rows = self._all(sql + " ORDER BY t.workshop_id, t.id", params)
+        return [_team(r, with_code=actor.is_staff) for r in rows]
+
+    def team_id_for_join_digest(self, digest: str) -> int | None:
+        """Sign-in lookup; auth.py calls it before anyone is signed in."""
+        row = self._one("SELECT id FROM teams WHERE join_digest = ?", (digest,))
+        return row["id"] if row else None
+
+    def set_join_code(self, actor: Actor, team_id: int, digest: str, sealed: str) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can issue a new join code.")
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE teams SET join_digest = ?, join_sealed = ? WHERE id = ?",
+                (digest, sealed, team_id),
+            )
+
+    # --- documents ---
+
+    def load(self, actor: Actor, team_id: int, model: type[M]) -> Saved[M]:
+        """The team's current document of this kind, or the model's defaults at version 0."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        row = self._one(
+            "SELECT * FROM documents WHERE team_id = ? AND kind = ?", (team_id, kind_of(model))
+        )
+        if row is None:
+            return Saved(body=model(), version=0)
+        return _saved(row, model)
+
+    def save(self, actor: Actor, team_id: int, body: M, *, base_version: int) -> Saved[M]:
+        """Save `body` if nobody saved since `base_version`; otherwise raise StaleVersion."""
+        if not actor.can_write(team_id):
+            raise AccessDenied(
+                "You can read this team's work but not change it."
+                if actor.can_read(team_id)
+                else "You can only change your own team's work."
+            )
+        model, kind = type(body), kind_of(type(body))
+        now = _iso(utcnow())
+        with self._write() as conn:
+            row = self._one(
+                "SELECT version FROM documents WHERE team_id = ? AND kind = ?", (team_id, kind)
+            )
+            current = row["version"] if row else 0
+            if current != base_version:
+                conn.execute("ROLLBACK")
+                raise StaleVersion(kind, self.load(actor, team_id, model))
+            self._insert_version(conn, team_id, kind, current + 1, body, actor, now)
+        return Saved(body, current + 1, _parse_time(now), actor.name)
+
+    def _insert_version(
+        self,
+        conn: sqlite3.Connection,
+        team_id: int,
+        kind: str,
+        version: int,
+        body: BaseModel,
+        actor: Actor,
+        now: str,
+        restored_from: int | None = None,
+    ) -> None:
+        text = body.model_dump_json()
+        conn.execute(
+            "INSERT INTO documents(team_id, kind, version, body, saved_at, saved_by) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(team_id, kind) DO UPDATE SET "
+            "version = excluded.version, body = excluded.body, "
+            "saved_at = excluded.saved_at, saved_by = excluded.saved_by",
+            (team_id, kind, version, text, now, actor.name),
+        )
+        conn.execute(
+            "INSERT INTO revisions(team_id, kind, version, body, saved_at, saved_by, "
+            "restored_from) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (team_id, kind, version, text, now, actor.name, restored_from),
+        )
+
+    def revisions(self, actor: Actor, team_id: int, model: type[BaseModel]) -> list[Revision]:
+        """Every saved version of a document, newest first."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        rows = self._all(
+            "SELECT id, version, saved_at, saved_by, restored_from FROM revisions "
+            "WHERE team_id = ? AND kind = ? ORDER BY version DESC",
+            (team_id, kind_of(model)),
+        )
+        return [
+            Revision(r["id"], r["version"], _parse_time(r["saved_at"]), r["saved_by"],
+                     r["restored_from"])
+            for r in rows
+        ]
+
+    def revision_body(self, actor: Actor, team_id: int, model: type[M], revision_id: int) -> M:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        row = self._one(
+            "SELECT body FROM revisions WHERE id = ? AND team_id = ? AND kind = ?",
+            (revision_id, team_id, kind_of(model)),
+        )
+        if row is None:
+            raise NotFound("That earlier version does not exist for this team.")
+        return model.model_validate_json(row["body"])
+
+    def restore(
+        self, actor: Actor, team_id: int, model: type[M], revision_id: int, *, base_version: int
+    ) -> Saved[M]:
+        """Make an earlier version current again, as a new version; history is never rewritten."""
+        body = self.revision_body(actor, team_id, model, revision_id)
+        if not actor.can_write(team_id):
+            raise AccessDenied("You can only change your own team's work.")
+        kind, now = kind_of(model), _iso(utcnow())
+        with self._write() as conn:
+            row = self._one(
+                "SELECT version FROM documents WHERE team_id = ? AND kind = ?", (team_id, kind)
+            )
+            current = row["version"] if row else 0
+            if current != base_version:
+                conn.execute("ROLLBACK")
+                raise StaleVersion(kind, self.load(actor, team_id, model))
+            self._insert_version(conn, team_id, kind, current + 1, body, actor, now, revision_id)
+        return Saved(body, current + 1, _parse_time(now), actor.name)
+
+    def last_activity(self, actor: Actor, team_id: int) -> dt.datetime | None:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        row = self._one("SELECT max(saved_at) AS at FROM documents WHERE team_id = ?", (team_id,))
+        return _parse_time(row["at"]) if row else None
+
+    def document_bodies(self, actor: Actor, team_id: int) -> dict[str, Any]:
+        """Every document of a team as plain JSON data, keyed by kind (for exports)."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        rows = self._all("SELECT kind, body FROM documents WHERE team_id = ?", (team_id,))
+        return {r["kind"]: json.loads(r["body"]) for r in rows}
+
+    # --- sessions, tickets, audit (used by auth.py only) ---
+
+    def create_session(
+        self,
+        *,
+        token_digest: str,
+        role: Role,
+        name: str,
+        team_id: int | None,
+        expires_at: dt.datetime,
+        client: str = "",
+    ) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions(token_digest, role, team_id, name, client, created_at, "
+                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (token_digest, role, team_id, name, client, _iso(utcnow()), _iso(expires_at)),
+            )
+        return cursor.lastrowid
+
+    def session_by_digest(self, token_digest: str, now: dt.datetime) -> Session | None:
+        row = self._one(
+            "SELECT * FROM sessions WHERE token_digest = ? AND revoked_at IS NULL "
+            "AND expires_at > ?",
+            (token_digest, _iso(now)),
+        )
+        if row is None:
+            return None
+        return Session(row["id"], row["role"], row["name"], row["team_id"],
+                       _parse_time(row["expires_at"]))
+
+    def revoke_session(self, token_digest: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE token_digest = ?",
+                (_iso(utcnow()), token_digest),
+            )
+
+    def create_ticket(self, *, digest: str, session_id: int, token: str,
+                      expires_at: dt.datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO auth_tickets(digest, session_id, token, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                (digest, session_id, token, _iso(expires_at)),
+            )
+
+    def redeem_ticket(self, digest: str, now: dt.datetime) -> str | None:
+        """The session token behind a one-time ticket, once; the ticket is spent either way."""
+        with self._write() as conn:
+            row = self._one(
+                "SELECT token, expires_at, used_at FROM auth_tickets WHERE digest = ?", (digest,)
+            )
+            if row is None:
+                return None
+            # Spent tickets lose their token so the table never holds a live secret for long.
+            conn.execute(
+                "UPDATE auth_tickets SET used_at = ?, token = '' WHERE digest = ?",
+                (_iso(now), digest),
+            )
+            if row["used_at"] or _parse_time(row["expires_at"]) <= now:
+                return None
+            return row["token"]
+
+    def audit(
+        self,
+        event: str,
+        outcome: str,
+        *,
+        actor: str = "",
+        team_id: int | None = None,
+        subject: str = "",
+        client: str = "",
+        detail: str = "",
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO audit_log(at, event, outcome, actor, team_id, subject, client, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (_iso(utcnow()), event, outcome, actor, team_id, subject, client, detail),
+            )
+
+    def count_audit(self, event: str, outcome: str, since: dt.datetime, *,
+                    subject: str | None = None, client: str | None = None) -> int:
+        sql = "SELECT count(*) AS n FROM audit_log WHERE event = ? AND outcome = ? AND at >= ?"
+        params: list[Any] = [event, outcome, _iso(since)]
+        if subject is not None:
+            sql += " AND subject = ?"
+            params.append(subject)
+        if client is not None:
+            sql += " AND client = ?"
+            params.append(client)
+        return self._one(sql, tuple(params))["n"]
+
+    def audit_entries(self, actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can read the sign-in log.")
+        return [dict(r) for r in self._all(
+            "SELECT at, event, outcome, actor, team_id, client, detail FROM audit_log "
+            "ORDER BY id DESC LIMIT ?", (limit,))]
+
+    # --- maintenance ---
+
+    def backup(self, dest: str | Path) -> Path:
+        """An online, consistent copy made with SQLite's backup API while others keep writing."""
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        target = sqlite3.connect(str(dest))
+        try:
+            self.conn.backup(target)
+        finally:
+            target.close()
+        return dest
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _workshop(row: sqlite3.Row) -> Workshop:
+    return Workshop(row["id"], row["slug"], row["name"], row["place"],
+                    _parse_date(row["starts_on"]), _parse_date(row["ends_on"]))
+
+
+def _team(row: sqlite3.Row, *, with_code: bool) -> Team:
+    return Team(row["id"], row["workshop_id"], row["slug"], row["city"], row["state"],
+                row["join_sealed"] if with_code else None)
+
+
+def _saved(row: sqlite3.Row, model: type[M]) -> Saved[M]:
+    return Saved(model.model_validate_json(row["body"]), row["version"],
+                 _parse_time(row["saved_at"]), row["saved_by"])

@@ -1,0 +1,240 @@
+"""A team's identity and priority initiative, the initiative areas and the five tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from toolkit import auth, content
+from toolkit.content import ContentFile, Strict
+from toolkit.store import SYSTEM, Actor, Store, Team
+
+# --- content ----------------------------------------------------------------------------
+
+
+class Area(Strict):
+    id: str = Field(pattern=r"^[a-z_]+$")
+    label: str
+    short: str
+    description: str
+    example_title: str
+
+
+class AreasFile(ContentFile):
+    areas: list[Area] = Field(min_length=2)
+
+    @field_validator("areas")
+    @classmethod
+    def _other_is_offered(cls, areas: list[Area]) -> list[Area]:
+        ids = [a.id for a in areas]
+        if len(set(ids)) != len(ids):
+            raise ValueError("area ids must be unique")
+        if "other" not in ids:
+            raise ValueError("an 'other' area must be offered")
+        return areas
+
+
+class Tool(Strict):
+    id: str
+    number: int
+    name: str
+    purpose: str
+
+
+class ToolsFile(ContentFile):
+    tools: list[Tool] = Field(min_length=5, max_length=5)
+
+
+def areas() -> list[Area]:
+    return content.load("areas.yaml", AreasFile).areas
+
+
+def area(area_id: str) -> Area:
+    for item in areas():
+        if item.id == area_id:
+            return item
+    return next(a for a in areas() if a.id == "other")
+
+
+def tools() -> list[Tool]:
+    return content.load("tools.yaml", ToolsFile).tools
+
+
+def tool(tool_id: str) -> Tool:
+    return next(t for t in tools() if t.id == tool_id)
+
+
+# --- a team's documents ------------------------------------------------------------------
+
+
+class Document(BaseModel):
+    """A saved document of a team. Text is stripped; limits keep one field from filling a page."""
+
+    KIND: ClassVar[str] = ""
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class TeamProfile(Document):
+    KIND: ClassVar[str] = "profile"
+    city: str = Field(default="", max_length=80)
+    state: str = Field(default="", max_length=40)
+    population: int | None = Field(default=None, ge=0, le=50_000_000)
+    mayor: str = Field(default="", max_length=120)
+
+
+class Initiative(Document):
+    KIND: ClassVar[str] = "initiative"
+    area: str = Field(default="", max_length=40)
+    title: str = Field(default="", max_length=160)
+    goal: str = Field(default="", max_length=1200)
+    problem: str = Field(default="", max_length=4000)
+
+
+FIELD_LABELS = {
+    "city": "City",
+    "state": "State",
+    "population": "Population",
+    "mayor": "Mayor",
+    "area": "Priority area",
+    "title": "Initiative title",
+    "goal": "Goal",
+    "problem": "Problem statement",
+}
+
+
+def missing_for_blueprint(profile: TeamProfile, initiative: Initiative) -> list[str]:
+    """What the team still has to fill in on its home page, named plainly."""
+    missing = [FIELD_LABELS[f] for f in ("city", "mayor") if not getattr(profile, f)]
+    missing += [FIELD_LABELS[f] for f in ("area", "title", "problem") if not getattr(initiative, f)]
+    return missing
+
+
+class DemoTeam(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    city: str
+    state: str
+    population: int
+    mayor: str
+    initiative: Initiative
+
+
+class DemoWorkshop(Strict):
+    slug: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    place: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class DemoFile(ContentFile):
+    workshop: DemoWorkshop
+    teams: list[DemoTeam] = Field(min_length=1)
+
+
+def demo_content() -> DemoFile:
+    return content.load("demo_workshop.yaml", DemoFile)
+
+
+def slugify(text: str) -> str:
+    """A short, URL-safe name: "Mesa Verde" -> "mesa-verde"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:40].strip("-") or "team"
+
+
+# --- setting up a cohort ------------------------------------------------------------------
+
+
+def add_team(
+    store: Store,
+    actor: Actor,
+    key: bytes,
+    *,
+    workshop_id: int,
+    profile: TeamProfile,
+    initiative: Initiative | None = None,
+    slug: str | None = None,
+) -> tuple[Team, str]:
+    """Create a team with a fresh join code; return the team and the code (shown once)."""
+    if not profile.city:
+        raise ValueError("A team needs a city.")
+    base = slug or slugify(profile.city)
+    taken = {t.slug for t in store.list_teams(actor)}
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    code = auth.new_join_code()
+    documents: list[Document] = [profile] + ([initiative] if initiative else [])
+    team = store.create_team(
+        actor,
+        workshop_id=workshop_id,
+        slug=candidate,
+        join_digest=auth.join_digest(key, code),
+        join_sealed=auth.seal(key, code),
+        documents=documents,
+    )
+    return team, code
+
+
+def new_join_code_for(store: Store, actor: Actor, key: bytes, team_id: int) -> str:
+    """Replace a team's join code (a lost card); the old code stops working at once."""
+    code = auth.new_join_code()
+    store.set_join_code(actor, team_id, auth.join_digest(key, code), auth.seal(key, code))
+    store.audit("join-code", "reissued", actor=actor.name, team_id=team_id)
+    return code
+
+
+def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
+    """Create the demo workshop unless it exists; return {team slug: join code} when created."""
+    demo = demo_content()
+    if any(w.slug == demo.workshop.slug for w in store.list_workshops(SYSTEM)):
+        return None
+    workshop = store.create_workshop(
+        SYSTEM,
+        slug=demo.workshop.slug,
+        name=demo.workshop.name,
+        place=demo.workshop.place,
+        starts_on=demo.workshop.starts_on,
+        ends_on=demo.workshop.ends_on,
+    )
+    codes = {}
+    for item in demo.teams:
+        team, code = add_team(
+            store,
+            SYSTEM,
+            key,
+            workshop_id=workshop.id,
+            slug=item.slug,
+            profile=TeamProfile(city=item.city, state=item.state, population=item.population,
+                                mayor=item.mayor),
+            initiative=item.initiative,
+        )
+        codes[team.slug] = code
+    return codes
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    team: Team
+    area_label: str
+    title: str
+    missing: list[str]
+    last_activity: dt.datetime | None
+
+
+def team_overview(store: Store, actor: Actor, team: Team) -> TeamOverview:
+    """One line of the cohort table: what the team has named and what it still lacks."""
+    profile = store.load(actor, team.id, TeamProfile).body
+    initiative = store.load(actor, team.id, Initiative).body
+    return TeamOverview(
+        team=team,
+        area_label=area(initiative.area).short if initiative.area else "",
+        title=initiative.title,
+        missing=missing_for_blueprint(profile, initiative),
+        last_activity=store.last_activity(actor, team.id),
+    )
