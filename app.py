@@ -73,6 +73,7 @@ def main() -> None:
             _redirect(url)
             return
         token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
+        token = token if isinstance(token, str) else None
         session = auth.session_for_token(store, token)
         if session is None:
             if st.session_state.pop("token", None):

@@ -13,9 +13,15 @@ import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
 
 from toolkit import auth
 from toolkit.store import Store
+
+# Pages are registered with st.navigation in app.py. Until st.navigation first runs, Streamlit
+# would treat the pages/ folder as a legacy multipage app and could run a page script
+# directly, without app.py's sign-in gate; switch that legacy mode off before any session.
+PagesManager.uses_pages_directory = False
 
 
 def _secure() -> bool:

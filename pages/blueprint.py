@@ -19,7 +19,7 @@ if missing:
     st.warning("Your home page still needs: " + ", ".join(missing) + ". "
                "You can download now; the Blueprint marks what is missing.")
 
-st.subheader("What is in it")
+st.header("What is in it")
 for tool in ws.tools():
     status = "included" if bp.tools_started[tool.id] else "not started yet, so left out"
     st.markdown(f"- **{tool.number}. {tool.name}**: {status}")

@@ -99,15 +99,19 @@ def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
 
 
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
-    c = ctx()
+    # Callbacks run before app.py, when the previous run's connection is already closed.
     key = _widget_key(model, field, team_id)
     value = st.session_state[key]
     if isinstance(value, str):
         value = value.strip()
-    result = editing.save_field(
-        c.store, c.actor, team_id, model, field, value,
-        base=st.session_state[_base_key(model, team_id)], labels=labels,
-    )
+    with Store(ctx().store.path, migrate=False) as store:
+        session = auth.session_for_token(store, st.session_state.get("token"))
+        if session is None:
+            return  # signed out meanwhile; app.py shows the sign-in page on this run
+        result = editing.save_field(
+            store, session.actor, team_id, model, field, value,
+            base=st.session_state[_base_key(model, team_id)], labels=labels,
+        )
     notes = st.session_state.setdefault("field_notes", {})
     if result.outcome == "invalid":
         notes[key] = ("error", result.message, None)

@@ -22,11 +22,11 @@ def _finish(store: Store, signed_in: auth.SignedIn) -> None:
     st.rerun()
 
 
-client = st.context.ip_address or ""
+client = st.context.ip_address if isinstance(st.context.ip_address, str) else ""
 join_tab, facilitator_tab = st.tabs(["Join your team", "Facilitator"])
 
 with join_tab, st.form("join", enter_to_submit=True):
-    st.subheader("Join your team")
+    st.header("Join your team")
     code = st.text_input("Join code", placeholder="7KQ2-M9XD-4TPRW", max_chars=40,
                          help="It is printed on your team's card. Dashes and case do not matter.")
     name = st.text_input("Your name", max_chars=auth.NAME_MAX,
@@ -40,7 +40,7 @@ with join_tab, st.form("join", enter_to_submit=True):
                 st.error(str(exc))
 
 with facilitator_tab, st.form("facilitator", enter_to_submit=True):
-    st.subheader("Facilitator sign-in")
+    st.header("Facilitator sign-in")
     fname = st.text_input("Your name", value="Facilitator", max_chars=auth.NAME_MAX)
     password = st.text_input("Facilitator password", type="password", max_chars=200)
     if st.form_submit_button("Sign in", type="primary"):

@@ -12,7 +12,7 @@ st.title("Teams")
 
 workshops = c.store.list_workshops(c.actor)
 if not workshops:
-    st.subheader("Create the workshop")
+    st.header("Create the workshop")
     with st.form("new_workshop"):
         name = st.text_input("Workshop name", max_chars=120)
         place = st.text_input("Place", max_chars=120)
@@ -40,7 +40,7 @@ if len(workshops) > 1:
                             format_func=lambda w: w.name)
 
 teams = c.store.list_teams(c.actor, workshop.id)
-st.subheader(f"{len(teams)} teams in {workshop.name}")
+st.header(f"{len(teams)} teams in {workshop.name}")
 show_codes = st.toggle("Show join codes", value=False,
                        help="Codes stay hidden so they are not shown on a projector by accident.")
 rows = []
@@ -60,7 +60,7 @@ if teams:
             code = ws.new_join_code_for(c.store, c.actor, c.key, pick.id)
             st.success(f"New join code for {pick.city}: {code}")
 
-st.subheader("Add a team")
+st.header("Add a team")
 with st.form("add_team", clear_on_submit=True):
     left, right = st.columns(2)
     city = left.text_input("City", max_chars=80)

@@ -1,0 +1,80 @@
+"""Shared fixtures: a fresh database per test, the server key, the demo workshop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from toolkit import auth, content
+from toolkit import workshop as ws
+from toolkit.store import SYSTEM, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_db(tmp_path, monkeypatch):
+    """Every test gets its own database file; nothing touches data/isc.db."""
+    path = tmp_path / "isc.db"
+    monkeypatch.setenv("ISC_DB", str(path))
+    monkeypatch.delenv("ISC_FACILITATOR_PASSWORD", raising=False)
+    monkeypatch.delenv("ISC_CONTENT_DIR", raising=False)
+    monkeypatch.delenv("ISC_SECRET_FILE", raising=False)
+    content.clear_cache()
+    return path
+
+
+@pytest.fixture
+def store(isolated_db):
+    with Store(isolated_db) as s:
+        yield s
+
+
+@pytest.fixture
+def key(isolated_db):
+    return auth.server_key(isolated_db)
+
+
+@pytest.fixture
+def demo(store, key):
+    """The demo workshop; returns {slug: join code}."""
+    return ws.create_demo(store, key)
+
+
+@pytest.fixture
+def teams(store, demo):
+    return {t.slug: t for t in store.list_teams(SYSTEM)}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip without chromium, unless CI requires them (then they fail)."""
+    if Path("/usr/bin/chromium").exists() or os.environ.get("ISC_REQUIRE_BROWSER"):
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (/usr/bin/chromium); "
+                                   ".ci/run installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def no_legacy_pages_directory(monkeypatch):
+    """Run pages the way the server does: only through app.py's st.navigation.
+
+    Streamlit treats a `pages/` folder beside the entry script as a legacy multipage app until
+    st.navigation first runs, and AppTest resets that flag on every run, so `switch_page` would
+    execute a page script directly, skipping app.py's sign-in gate. server.py switches the
+    legacy mode off at start; this does the same for AppTest.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -1,0 +1,131 @@
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from exports import blueprint, pdf
+from tests.helpers import member
+from toolkit import workshop as ws
+from toolkit.store import SYSTEM
+
+DAY = dt.date(2026, 12, 9)
+
+
+def _render(store, team, **changes):
+    actor = member(team)
+    if changes:
+        current = store.load(actor, team.id, ws.Initiative)
+        body = current.body.model_copy(update=changes)
+        store.save(actor, team.id, body, base_version=current.version)
+    return blueprint.render_pdf(blueprint.gather(store, actor, team.id, today=DAY))
+
+
+def _text(data: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        return "\n".join(page.extract_text() or "" for page in doc.pages)
+
+
+def _outline_titles(reader: PdfReader) -> list[str]:
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    return titles
+
+
+def test_the_cover_names_the_city_mayor_initiative_workshop_and_date(store, teams):
+    text = _text(_render(store, teams["riverton"]))
+    for expected in ("Riverton, OH", "Angela Ortiz", "Cut gun homicides on the East Side",
+                     "Mayors Leadership Institute on Smart Cities (demo)", "December 9, 2026"):
+        assert expected in text
+
+
+def test_the_pdf_has_title_author_language_and_an_outline(store, teams):
+    reader = PdfReader(io.BytesIO(_render(store, teams["lakeport"])))
+    assert reader.metadata.title.startswith("Lakeport, MN Blueprint")
+    assert reader.metadata.author == "Lakeport city team"
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+    titles = _outline_titles(reader)
+    assert {"Lakeport, MN", "The priority initiative", "What this Blueprint covers"} <= set(titles)
+
+
+def test_every_page_after_the_cover_is_numbered(store, teams):
+    reader = PdfReader(io.BytesIO(_render(store, teams["riverton"])))
+    total = len(reader.pages)
+    assert total >= 2
+    for number, page in enumerate(reader.pages[1:], start=2):
+        assert f"Page {number} of {total}" in page.extract_text()
+
+
+def test_tools_not_started_are_marked_not_filled_with_sample_text(store, teams):
+    text = _text(_render(store, teams["riverton"]))
+    assert text.count("Not started") == 5
+
+
+def test_the_same_plan_gives_the_same_bytes(store, teams):
+    assert _render(store, teams["riverton"]) == _render(store, teams["riverton"])
+
+
+def test_markup_typed_by_a_team_prints_literally(store, teams):
+    hostile = 'S&P <b> <img src="/etc/passwd"> </para> & <font size=90>'
+    text = _text(_render(store, teams["riverton"], title=hostile[:160], problem=hostile))
+    assert 'S&P <b> <img src="/etc/passwd">' in text.replace("\n", " ")
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Reducir la violencia armada en el barrio Año Nuevo: señal clara",
+        "Réduire les délais de délivrance des permis à dix jours ouvrés",
+        "Giảm tai nạn giao thông trên đường phố chính",
+        "Сократить время ожидания автобуса на треть",
+        "Μείωση του χρόνου αναμονής για άδειες",
+    ],
+)
+def test_text_in_languages_the_font_covers_comes_back_out_of_the_pdf(store, teams, sample):
+    assert sample in _text(_render(store, teams["mesa-verde"], goal=sample)).replace("\n", " ")
+
+
+def test_chinese_japanese_and_korean_switch_to_a_cjk_font():
+    assert 'name="STSong-Light"' in pdf.text("公交车 バス")
+    assert 'name="HYSMyeongJo-Medium"' in pdf.text("버스 정류장")
+    assert pdf.text("plain") == "plain"
+
+
+def test_long_words_long_text_and_newlines_lay_out_without_error(store, teams):
+    long_word = "Supercalifragilistic" * 40
+    problem = ("A line.\n" * 150 + long_word)[:4000]
+    data = _render(store, teams["riverton"], problem=problem, title=long_word[:160])
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 3
+
+
+def test_an_empty_team_still_gets_a_blueprint_that_says_what_is_missing(store, teams, key):
+    team, _ = ws.add_team(store, SYSTEM, key, workshop_id=teams["riverton"].workshop_id,
+                          profile=ws.TeamProfile(city="Emptyville"))
+    text = _text(blueprint.render_pdf(blueprint.gather(store, SYSTEM, team.id, today=DAY)))
+    assert "Priority initiative not named yet" in text
+    assert "Still to fill in: Mayor, Priority area, Initiative title, Problem statement" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
+def test_pages_render_to_images_that_are_not_blank(store, teams, tmp_path):
+    source = tmp_path / "bp.pdf"
+    source.write_bytes(_render(store, teams["riverton"]))
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(source), str(tmp_path / "p")],
+                   check=True)
+    pages = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(pages) >= 2
+    for page in pages:
+        pixels = page.read_bytes().split(b"\n", 3)[3]
+        dark = sum(1 for value in pixels if value < 128)
+        assert dark > 200, f"{page.name} looks blank"

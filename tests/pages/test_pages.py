@@ -1,0 +1,184 @@
+"""Every page through app.py with AppTest, as a team member and as a facilitator."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from toolkit import auth
+from toolkit import workshop as ws
+from toolkit.store import SYSTEM
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TEAM_PAGES = ["pages/home.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
+              "pages/engagement.py", "pages/guidebook.py", "pages/blueprint.py"]
+FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", *TEAM_PAGES]
+
+
+def _app(token: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if token:
+        at.session_state["token"] = token
+    return at.run()
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.title) == 1, "every page has exactly one H1"
+    return at
+
+
+@pytest.fixture
+def team_token(store, key, demo):
+    return auth.sign_in_team(store, key, demo["riverton"], "Ana").token
+
+
+@pytest.fixture
+def facilitator_token(store, demo):
+    password = auth.ensure_facilitator_password(store)
+    return auth.sign_in_facilitator(store, password, "Fran").token
+
+
+def _input(at: AppTest, label: str):
+    return next(w for w in at.text_input if w.label == label)
+
+
+def test_a_visitor_sees_only_the_sign_in_page(demo):
+    at = _ok(_app())
+    assert at.title[0].value == "Sign in to ISC Blueprint"
+
+
+def test_joining_with_the_code_on_the_card_opens_the_team_home(store, demo):
+    at = _app()
+    _input(at, "Join code").input(demo["riverton"].lower())
+    _input(at, "Your name").input("Ana")
+    next(b for b in at.button if b.label == "Join").click()
+    at.run()  # signed in; the browser is sent to swap the ticket for a cookie
+    at.run()
+    _ok(at)
+    assert at.title[0].value == "Riverton: team home"
+
+
+def test_a_wrong_join_code_gets_a_plain_message_and_no_session(demo):
+    at = _app()
+    _input(at, "Join code").input("AAAA-BBBB-CCCCC")
+    _input(at, "Your name").input("Ana")
+    next(b for b in at.button if b.label == "Join").click()
+    at.run()
+    assert "does not match any team" in at.error[0].value
+    assert "token" not in at.session_state
+
+
+def test_a_wrong_facilitator_password_is_refused(store, demo):
+    auth.ensure_facilitator_password(store)
+    at = _app()
+    next(w for w in at.text_input if w.label == "Facilitator password").input("guess")
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert "not right" in at.error[0].value
+
+
+@pytest.mark.parametrize("page", TEAM_PAGES)
+def test_every_team_page_renders_for_a_team_member(team_token, page):
+    at = _app(team_token)
+    at.switch_page(page).run()
+    _ok(at)
+
+
+@pytest.mark.parametrize("page", FACILITATOR_PAGES)
+def test_every_page_renders_for_a_facilitator(facilitator_token, page):
+    at = _app(facilitator_token)
+    at.switch_page(page).run()
+    _ok(at)
+
+
+def test_a_team_member_cannot_open_facilitator_pages(team_token, demo):
+    at = _app(team_token)
+    for page in ("pages/teams.py", "pages/workshop.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+    rendered = " ".join(str(e.value) for e in at.markdown) + str(at.dataframe)
+    for code in demo.values():
+        assert code not in rendered
+
+
+def test_editing_the_initiative_title_saves_it_at_once(store, team_token, teams):
+    at = _app(team_token)
+    _input(at, "Initiative title").input("Stop the shootings on Elm Street").run()
+    _ok(at)
+    saved = store.load(SYSTEM, teams["riverton"].id, ws.Initiative)
+    assert saved.body.title == "Stop the shootings on Elm Street"
+    assert saved.saved_by == "Ana"
+    assert any("All changes saved" in c.value for c in at.caption)
+
+
+def test_a_teammates_save_of_the_same_field_is_not_overwritten(store, key, demo, teams,
+                                                                 team_token):
+    ana = _app(team_token)
+    ben_token = auth.sign_in_team(store, key, demo["riverton"], "Ben").token
+    ben = _app(ben_token)
+    _input(ben, "Initiative title").input("Ben's title").run()
+    _input(ana, "Initiative title").input("Ana's title").run()
+    assert "Ben changed initiative title" in ana.error[0].value
+    assert _input(ana, "Initiative title").value == "Ben's title"
+    assert any(t.value == "Ana's title" for t in ana.text_area if t.label == "Your text, not saved")
+    assert store.load(SYSTEM, teams["riverton"].id, ws.Initiative).body.title == "Ben's title"
+
+
+def test_an_oversized_entry_is_cut_to_the_limit_the_field_shows(store, team_token, teams):
+    at = _app(team_token)
+    _input(at, "City").set_value("x" * 500)  # the server enforces max_chars too
+    at.run()
+    assert store.load(SYSTEM, teams["riverton"].id, ws.TeamProfile).body.city == "x" * 80
+
+
+def test_emptying_a_required_field_is_saved_and_named_as_missing(store, team_token, teams):
+    at = _app(team_token)
+    _input(at, "Mayor").input("   ").run()
+    _ok(at)
+    assert store.load(SYSTEM, teams["riverton"].id, ws.TeamProfile).body.mayor == ""
+    assert "Your Blueprint still needs: Mayor." in at.warning[0].value
+
+
+def test_the_blueprint_page_offers_the_pdf(team_token):
+    at = _app(team_token)
+    at.switch_page("pages/blueprint.py").run()
+    _ok(at)
+    assert at.get("download_button")[0].proto.label == "Download the Blueprint (PDF)"
+
+
+def test_a_facilitator_sees_join_codes_only_after_asking(facilitator_token, demo):
+    at = _app(facilitator_token)
+    at.switch_page("pages/teams.py").run()
+    assert demo["riverton"] not in str(at.dataframe[0].value)
+    at.toggle[0].set_value(True).run()
+    assert demo["riverton"] in at.dataframe[0].value.to_string()
+
+
+def test_a_facilitator_can_add_a_team_and_gets_its_code(store, facilitator_token, demo):
+    at = _app(facilitator_token)
+    at.switch_page("pages/teams.py").run()
+    _input(at, "City").input("Port Alder")
+    _input(at, "State").input("WA")
+    next(b for b in at.button if b.label == "Add team").click()
+    at.run()
+    _ok(at)
+    assert "Added Port Alder" in at.success[0].value
+    assert store.find_team(SYSTEM, "port-alder").city == "Port Alder"
+
+
+def test_a_facilitator_views_the_team_picked_in_the_sidebar(facilitator_token, teams):
+    at = _app(facilitator_token)
+    at.switch_page("pages/home.py").run()
+    at.sidebar.selectbox[0].set_value(teams["mesa-verde"].id).run()
+    _ok(at)
+    assert at.title[0].value == "Mesa Verde: team home"
+
+
+def test_signing_out_ends_the_session(store, team_token):
+    at = _app(team_token)
+    next(b for b in at.sidebar.button if b.label == "Sign out").click()
+    at.run()
+    assert auth.session_for_token(store, team_token) is None
+    at.run()
+    assert at.title[0].value == "Sign in to ISC Blueprint"
