@@ -9,7 +9,8 @@ import streamlit as st
 from pages import common
 from toolkit import auth
 from toolkit import workshop as ws
-from toolkit.store import Store, db_path
+from toolkit.content import ContentError
+from toolkit.store import Store, StoreError, db_path
 
 st.set_page_config(
     page_title="ISC Blueprint",
@@ -105,4 +106,11 @@ def main() -> None:
         nav.run()
 
 
-main()
+try:
+    main()
+except ContentError as exc:
+    # A content file was edited badly: say which file and field, keep everyone's work safe.
+    st.error(f"The app's content has a problem, so this page cannot open. {exc}",
+             icon=":material/error:")
+except StoreError as exc:
+    st.error(str(exc), icon=":material/block:")

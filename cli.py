@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from toolkit import auth
-from toolkit import workshop as ws
 from toolkit.content import ContentError
+from toolkit.demo import create_demo
 from toolkit.store import SYSTEM, Store, StoreError, db_path
 
 ROOT = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ def prepare(*, demo: bool) -> None:
     with _store() as store:
         key = auth.server_key(store.path)
         password = auth.ensure_facilitator_password(store)
-        codes = ws.create_demo(store, key) if demo and not store.list_workshops(SYSTEM) else None
+        codes = create_demo(store, key) if demo and not store.list_workshops(SYSTEM) else None
         teams = store.list_teams(SYSTEM)
     print(f"ISC Blueprint database: {db_path()} ({len(teams)} teams)")
     _print_secrets(password, codes)
@@ -64,7 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     with _store() as store:
         key = auth.server_key(store.path)
         password = auth.ensure_facilitator_password(store)
-        codes = ws.create_demo(store, key)
+        codes = create_demo(store, key)
     if codes is None:
         print("The demo workshop already exists; nothing changed.")
     _print_secrets(password, codes)
@@ -93,15 +93,37 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     with _store() as store:
         team = store.find_team(SYSTEM, args.team)
-        bp = blueprint.gather(store, SYSTEM, team.id)
-    if args.format == "pdf":
-        data = blueprint.render_pdf(bp)
-    else:  # argparse restricts the choices
-        raise CommandError(f"The {args.format} format is not available yet.")
+    with _store() as store:
+        bp = blueprint.gather(store, SYSTEM, team.id, with_lines=args.format == "xlsx")
+    data = blueprint.render_pdf(bp) if args.format == "pdf" else blueprint.render_xlsx(bp)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data):,} bytes)")
+
+
+def cmd_budget_inspect(args: argparse.Namespace) -> None:
+    from toolkit import budget_import as bi
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist or is not a file.")
+    try:
+        result = bi.read_budget(path.read_bytes(), path.name, sheet=args.sheet,
+                                amount=args.amount, year=args.year)
+    except bi.BudgetFileError as exc:
+        raise CommandError(str(exc)) from None
+    summary = bi.to_json_summary(result)
+    if args.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    print(f"{summary['file']}: {summary['rows']:,} line items, total {summary['total']} "
+          f"from column '{summary['amount_column']}'")
+    for role, column in summary["mapping"].items():
+        print(f"  {role:<11} {column or '-'}")
+    print(f"  {len(summary['skipped'])} rows left out; {len(summary['warnings'])} warnings")
+    for warning in summary["warnings"]:
+        print(f"  ! {warning}")
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
@@ -157,8 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", cmd_export, "Write a team's Blueprint to a file.")
     p.add_argument("team", metavar="TEAM", help="the team's id or slug (see `isc teams`)")
-    p.add_argument("--format", choices=["pdf"], default="pdf", help="file format (default pdf)")
+    p.add_argument("--format", choices=["pdf", "xlsx"], default="pdf",
+                   help="pdf (the Blueprint) or xlsx (the workbook); default pdf")
     p.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+
+    budget = sub.add_parser("budget", help="Budget files: check one before a team uploads it.",
+                            description="Budget files: check one before a team uploads it.")
+    budget_sub = budget.add_subparsers(dest="budget_command", required=True, metavar="ACTION")
+    p = budget_sub.add_parser(
+        "inspect", help="Read a budget file and report what the importer makes of it.",
+        description="Read a budget file (CSV or XLSX) exactly as the app would and report "
+                    "the lines kept, the total, the column mapping and every row left out.")
+    p.set_defaults(func=cmd_budget_inspect)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--sheet", help="the sheet to read (default: the first with data)")
+    p.add_argument("--amount", metavar="COLUMN", help="the amount column (default: proposed)")
+    p.add_argument("--year", help="the fiscal year to keep, for files with a year column")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("backup", cmd_backup, "Copy the database safely while the app is running.")
     p.add_argument("file", metavar="FILE", help="where to write the copy")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable
+from openpyxl import Workbook
+from reportlab.platypus import Flowable, PageBreak
 
-from exports import pdf
+from exports import budget as budget_export
+from exports import pdf, workbook
 from toolkit import workshop as ws
 from toolkit.store import Actor, Store, Team, Workshop
 
@@ -21,6 +23,8 @@ class Blueprint:
     profile: ws.TeamProfile
     initiative: ws.Initiative
     prepared_on: dt.date
+    budget: budget_export.BudgetSection
+    budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
     def place_name(self) -> str:
@@ -29,18 +33,25 @@ class Blueprint:
 
     @property
     def tools_started(self) -> dict[str, bool]:
-        # Later tools report here as they land; none is started until its document exists.
-        return {tool.id: False for tool in ws.tools()}
+        # A tool is in the Blueprint once the team has put something into it.
+        started = {tool.id: False for tool in ws.tools()}
+        started["budget"] = self.budget.started
+        return started
 
 
-def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = None) -> Blueprint:
+def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = None,
+           with_lines: bool = False) -> Blueprint:
     team = store.get_team(actor, team_id)
+    today = today or dt.date.today()
+    initiative = store.load(actor, team_id, ws.Initiative).body
     return Blueprint(
         workshop=store.get_workshop(actor, team.workshop_id),
         team=team,
         profile=store.load(actor, team_id, ws.TeamProfile).body,
-        initiative=store.load(actor, team_id, ws.Initiative).body,
-        prepared_on=today or dt.date.today(),
+        initiative=initiative,
+        prepared_on=today,
+        budget=budget_export.gather(store, actor, team_id, today),
+        budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
 
@@ -125,4 +136,28 @@ def render_pdf(bp: Blueprint) -> bytes:
         footer=f"{bp.place_name} · Blueprint · {bp.workshop.name}",
     )
     body = initiative_section(bp) + [pdf.gap(12)] + contents(bp)
+    tools = {t.id: t for t in ws.tools()}
+    if bp.tools_started["budget"]:
+        body += [PageBreak(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
     return pdf.render(meta, cover(bp), body)
+
+
+def render_xlsx(bp: Blueprint) -> bytes:
+    """The team's workbook: a summary sheet, then a sheet per part of each tool."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Blueprint"
+    rows = [
+        ("City", bp.place_name), ("Mayor", bp.profile.mayor),
+        ("Priority area", ws.area(bp.initiative.area).label if bp.initiative.area else ""),
+        ("Initiative", bp.initiative.title), ("Goal", bp.initiative.goal),
+        ("Problem", bp.initiative.problem), ("Workshop", bp.workshop.name),
+        ("Prepared", bp.prepared_on.isoformat()),
+    ]
+    workbook.header(summary, ["Item", "Value"], [22, 100])
+    for r, (label, value) in enumerate(rows, start=2):
+        workbook.text_cell(summary, r, 1, label)
+        workbook.text_cell(summary, r, 2, value)
+    workbook.add_budget_sheets(wb, lines=bp.budget_lines or [], plan=bp.budget.plan,
+                               index=bp.budget.index, years=bp.budget.years)
+    return workbook.to_bytes(wb)

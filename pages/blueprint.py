@@ -5,6 +5,7 @@ import streamlit as st
 from exports import blueprint
 from pages.common import ctx, page_title, require_team
 from toolkit import workshop as ws
+from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -25,17 +26,37 @@ for tool in ws.tools():
     st.markdown(f"- **{tool.number}. {tool.name}**: {status}")
 
 
-@st.cache_data(show_spinner="Preparing your Blueprint…", max_entries=64)
-def _pdf(team_id: int, fingerprint: str, _bp: blueprint.Blueprint) -> bytes:
-    # Keyed on the team and a fingerprint of its data, so a teammate's edit makes a new PDF.
-    return blueprint.render_pdf(_bp)
+# The files are built when a button is clicked, on Streamlit's download thread, after this
+# run's connection has closed: each opens its own, as the same person.
+actor, team_id, db_file = c.actor, team.id, c.store.path
 
 
-st.download_button(
+def _pdf() -> bytes:
+    with Store(db_file, migrate=False) as store:
+        return blueprint.render_pdf(blueprint.gather(store, actor, team_id))
+
+
+def _workbook() -> bytes:
+    with Store(db_file, migrate=False) as store:
+        return blueprint.render_xlsx(blueprint.gather(store, actor, team_id, with_lines=True))
+
+
+left, right = st.columns(2)
+left.download_button(
     "Download the Blueprint (PDF)",
-    data=_pdf(team.id, repr(bp), bp),
+    data=_pdf,
     file_name=blueprint.filename(bp),
     mime="application/pdf",
     type="primary",
     icon=":material/download:",
+    width="stretch",
+)
+right.download_button(
+    "Download the workbook (Excel)",
+    data=_workbook,
+    file_name=blueprint.filename(bp, "xlsx"),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table:",
+    width="stretch",
+    help="Every budget line, each scenario and the financing plan, with live formulas.",
 )

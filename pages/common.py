@@ -7,12 +7,13 @@ call toolkit functions and render.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from toolkit import auth, editing
 from toolkit import workshop as ws
@@ -70,6 +71,7 @@ def require_team() -> Team:
 def page_title(title: str, team: Team | None = None) -> None:
     """The page's single H1; facilitators are reminded whose work they are looking at."""
     st.title(title)
+    show_flash()
     if team is not None and ctx().is_facilitator:
         st.caption(f"Viewing the work of team {team.city or team.slug}. "
                    "Pick another team in the sidebar.")
@@ -140,6 +142,95 @@ def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: st
             st.text_area("Your text, not saved", value=str(draft), key=f"draft:{key}",
                          disabled=True, height=100)
     return value
+
+
+def _apply(model: type[BaseModel], team_id: int, result: editing.EditResult) -> bool:
+    """Show what happened to a save and sync the page to what is now stored."""
+    if result.outcome in ("conflict", "invalid"):
+        st.session_state["flash_error"] = result.message
+    if result.saved is not None:
+        st.session_state[_base_key(model, team_id)] = result.saved
+    return result.outcome in ("saved", "unchanged")
+
+
+def save_value(model: type[BaseModel], team_id: int, field: str, value: Any) -> bool:
+    """Save one field (any value) from a button or form, merging with teammates' edits."""
+    c = ctx()
+    return _apply(model, team_id, editing.save_field(
+        c.store, c.actor, team_id, model, field, value,
+        base=st.session_state[_base_key(model, team_id)]))
+
+
+def edit_rows(model: type[BaseModel], team_id: int, field: str, *,
+              upserts: list[BaseModel] = (), deletes: list[str] = (), what: str = "row") -> bool:
+    """Add, change or remove rows of a list field; a teammate's change to the same row wins
+    and the person is told."""
+    c = ctx()
+    return _apply(model, team_id, editing.edit_list(
+        c.store, c.actor, team_id, model, field, upserts=list(upserts), deletes=list(deletes),
+        base=st.session_state[_base_key(model, team_id)], what=what))
+
+
+def rows_editor(
+    model: type[BaseModel],
+    team_id: int,
+    field: str,
+    *,
+    to_row: Callable[[Any], dict],
+    from_row: Callable[[dict, Any], Any],
+    column_config: dict,
+    what: str,
+    disabled: bool = False,
+    height: int | str = "auto",
+) -> None:
+    """An editable table bound to a list field; each change is saved at once.
+
+    The widget's key carries the document version, so after any save (ours or a teammate's)
+    the table is rebuilt from what is stored.
+    """
+    saved = st.session_state[_base_key(model, team_id)]
+    items = list(getattr(saved.body, field))
+    key = f"rows:{model.KIND}:{field}:{team_id}:{saved.version}"
+    st.data_editor(
+        [to_row(i) for i in items] or None,
+        column_config=column_config,
+        num_rows="fixed" if disabled else "dynamic",
+        disabled=disabled,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        key=key,
+        on_change=_on_rows_change,
+        args=(model, team_id, field, key, items, to_row, from_row, what),
+    )
+
+
+def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what) -> None:
+    state = st.session_state[key]
+    try:
+        upserts = [from_row({**to_row(items[int(i)]), **changes}, items[int(i)])
+                   for i, changes in state.get("edited_rows", {}).items()]
+        upserts += [from_row(row, None) for row in state.get("added_rows", [])
+                    if any(v not in (None, "") for v in row.values())]
+        deletes = [items[i].id for i in state.get("deleted_rows", [])]
+    except (ValueError, ValidationError) as exc:
+        message = (editing.plain_validation_message(exc, {})
+                   if isinstance(exc, ValidationError) else str(exc))
+        st.session_state["flash_error"] = f"Not saved: {message}"
+        return
+    with Store(ctx().store.path, migrate=False) as store:
+        session = auth.session_for_token(store, st.session_state.get("token"))
+        if session is None:
+            return
+        _apply(model, team_id, editing.edit_list(
+            store, session.actor, team_id, model, field, upserts=upserts, deletes=deletes,
+            base=st.session_state[_base_key(model, team_id)], what=what))
+
+
+def show_flash() -> None:
+    """A refused save's message, shown once on the next run."""
+    if message := st.session_state.pop("flash_error", None):
+        st.error(message, icon=":material/sync_problem:")
 
 
 def saved_caption(saved: Saved) -> None:

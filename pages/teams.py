@@ -40,6 +40,8 @@ if len(workshops) > 1:
                             format_func=lambda w: w.name)
 
 teams = c.store.list_teams(c.actor, workshop.id)
+if flash := st.session_state.pop("teams_flash", None):
+    st.success(flash)
 st.header(f"{len(teams)} teams in {workshop.name}")
 show_codes = st.toggle("Show join codes", value=False,
                        help="Codes stay hidden so they are not shown on a projector by accident.")
@@ -82,7 +84,9 @@ with st.form("add_team", clear_on_submit=True):
                                            population=population),
                     initiative=ws.Initiative(area=area or ""),
                 )
-                st.success(f"Added {team.city}. Its join code is {code}. "
-                           "You can show it again with 'Show join codes'.")
+                st.session_state["teams_flash"] = (
+                    f"Added {team.city}. Its join code is {code}. "
+                    "You can show it again with 'Show join codes'.")
+                st.rerun()
             except (StoreError, ValueError) as exc:
                 st.error(str(exc))

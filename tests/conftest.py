@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import auth, content
-from toolkit import workshop as ws
+from toolkit.demo import create_demo
 from toolkit.store import SYSTEM, Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def key(isolated_db):
 @pytest.fixture
 def demo(store, key):
     """The demo workshop; returns {slug: join code}."""
-    return ws.create_demo(store, key)
+    return create_demo(store, key)
 
 
 @pytest.fixture

@@ -29,7 +29,9 @@ def plain_validation_message(exc: ValidationError, labels: dict[str, str]) -> st
     """Pydantic's errors, said the way a person fixes them."""
     parts = []
     for err in exc.errors(include_url=False):
-        field = str(err["loc"][0]) if err["loc"] else ""
+        # The innermost named field says the most: ("cost_items", 2, "name") -> "name".
+        names = [str(part) for part in err["loc"] if isinstance(part, str)]
+        field = names[-1] if names else ""
         label = labels.get(field, field.replace("_", " ").capitalize() or "This value")
         ctx = err.get("ctx") or {}
         kind = err["type"]
@@ -85,3 +87,51 @@ def save_field(
             continue  # someone saved between our read and write: merge again
     return EditResult("conflict", store.load(actor, team_id, model),
                       "Many people are saving at once. Your text is kept below; try again.")
+
+
+def edit_list(
+    store: Store,
+    actor: Actor,
+    team_id: int,
+    model: type[BaseModel],
+    field: str,
+    *,
+    upserts: list[BaseModel] = (),
+    deletes: list[str] = (),
+    base: Saved,
+    labels: dict[str, str] | None = None,
+    what: str = "row",
+) -> EditResult:
+    """Add, change or remove rows (items with an `id`) of a list field, on top of the latest
+    version. Rows a teammate changed since `base` are refused, never overwritten."""
+    labels = labels or {}
+    base_items = {i.id: i for i in getattr(base.body, field)}
+    for _ in range(FIELD_LIMIT_RETRIES):
+        current = store.load(actor, team_id, model)
+        items = list(getattr(current.body, field))
+        now = {i.id: i for i in items}
+        who = current.saved_by or "A teammate"
+        for item_id in [u.id for u in upserts] + list(deletes):
+            if item_id in base_items and item_id not in now:
+                return EditResult("conflict", current,
+                                  f"{who} removed a {what} you were changing.")
+            if item_id in base_items and now[item_id] != base_items[item_id]:
+                return EditResult("conflict", current,
+                                  f"{who} changed the same {what} while you were editing. "
+                                  "Their version is shown now; make your change again.")
+        changed = {u.id: u for u in upserts}
+        new_items = [changed.pop(i.id, i) for i in items if i.id not in set(deletes)]
+        new_items += list(changed.values())
+        if new_items == items:
+            return EditResult("unchanged", current)
+        try:
+            body = model.model_validate({**current.body.model_dump(), field: new_items})
+        except ValidationError as exc:
+            return EditResult("invalid", current, plain_validation_message(exc, labels))
+        try:
+            return EditResult("saved", store.save(actor, team_id, body,
+                                                  base_version=current.version))
+        except StaleVersion:
+            continue
+    return EditResult("conflict", store.load(actor, team_id, model),
+                      "Many people are saving at once. Try again.")

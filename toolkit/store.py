@@ -122,6 +122,26 @@ class Team:
 
 
 @dataclass(frozen=True)
+class BudgetImportInfo:
+    id: int
+    filename: str
+    format: str
+    sheet: str | None
+    amount_column: str
+    year: str | None
+    expenses_only: bool
+    line_count: int
+    total_cents: int
+    details: dict[str, Any]  # mapping, skipped rows, warnings, counts: as the importer said
+    imported_at: dt.datetime
+    imported_by: str
+    is_current: bool
+
+
+BUDGET_DIMENSIONS = ("department", "division", "category", "fund", "year")
+
+
+@dataclass(frozen=True)
 class Session:
     id: int
     role: Role
@@ -234,6 +254,44 @@ def _m001_core(db: sqlite_utils.Database) -> None:
             detail TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX audit_by_event_time ON audit_log(event, at);
+        """
+    )
+
+
+@migrations(name="002_budget")
+def _m002_budget(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE budget_imports (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            filename TEXT NOT NULL,
+            format TEXT NOT NULL,
+            sheet TEXT,
+            amount_column TEXT NOT NULL,
+            year TEXT,
+            expenses_only INTEGER NOT NULL DEFAULT 0,
+            line_count INTEGER NOT NULL,
+            total_cents INTEGER NOT NULL,
+            details TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            imported_by TEXT NOT NULL,
+            is_current INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX budget_imports_by_team ON budget_imports(team_id, is_current);
+        CREATE TABLE budget_lines (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES budget_imports(id) ON DELETE CASCADE,
+            row_no INTEGER NOT NULL,
+            department TEXT NOT NULL,
+            division TEXT NOT NULL,
+            category TEXT NOT NULL,
+            fund TEXT NOT NULL,
+            year TEXT NOT NULL,
+            amount_cents INTEGER NOT NULL,
+            amount_missing INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX budget_lines_by_import ON budget_lines(import_id);
         """
     )
 
@@ -565,6 +623,165 @@ class Store:
         rows = self._all("SELECT kind, body FROM documents WHERE team_id = ?", (team_id,))
         return {r["kind"]: json.loads(r["body"]) for r in rows}
 
+    # --- budget lines (a real table: a city budget has thousands of lines) ---
+
+    def save_budget_import(
+        self,
+        actor: Actor,
+        team_id: int,
+        *,
+        meta: dict[str, Any],
+        lines: list[tuple[int, str, str, str, str, str, int, bool]],
+    ) -> BudgetImportInfo:
+        """Store an import and make it current, all or nothing; earlier imports are kept."""
+        if not actor.can_write(team_id):
+            raise AccessDenied("You can only change your own team's budget.")
+        now = _iso(utcnow())
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO budget_imports(team_id, filename, format, sheet, amount_column, "
+                "year, expenses_only, line_count, total_cents, details, imported_at, "
+                "imported_by, is_current) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                (team_id, meta["filename"], meta["format"], meta.get("sheet"),
+                 meta["amount_column"], meta.get("year"), int(bool(meta.get("expenses_only"))),
+                 len(lines), sum(line[6] for line in lines), json.dumps(meta["details"]),
+                 now, actor.name),
+            )
+            import_id = cursor.lastrowid
+            conn.executemany(
+                "INSERT INTO budget_lines(import_id, row_no, department, division, category, "
+                "fund, year, amount_cents, amount_missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                ((import_id, *line[:7], int(line[7])) for line in lines),
+            )
+            conn.execute("UPDATE budget_imports SET is_current = (id = ?) WHERE team_id = ?",
+                         (import_id, team_id))
+        return self.current_budget(actor, team_id)
+
+    def budget_imports(self, actor: Actor, team_id: int) -> list[BudgetImportInfo]:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        rows = self._all("SELECT * FROM budget_imports WHERE team_id = ? ORDER BY id DESC",
+                         (team_id,))
+        return [_budget_import(r) for r in rows]
+
+    def current_budget(self, actor: Actor, team_id: int) -> BudgetImportInfo | None:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        row = self._one("SELECT * FROM budget_imports WHERE team_id = ? AND is_current = 1",
+                        (team_id,))
+        return _budget_import(row) if row else None
+
+    def use_budget_import(self, actor: Actor, team_id: int, import_id: int) -> None:
+        if not actor.can_write(team_id):
+            raise AccessDenied("You can only change your own team's budget.")
+        with self._write() as conn:
+            found = conn.execute("SELECT 1 FROM budget_imports WHERE id = ? AND team_id = ?",
+                                 (import_id, team_id)).fetchone()
+            if not found:
+                raise NotFound("That budget file is not one of your team's imports.")
+            conn.execute("UPDATE budget_imports SET is_current = (id = ?) WHERE team_id = ?",
+                         (import_id, team_id))
+
+    def _current_import_id(self, actor: Actor, team_id: int) -> int | None:
+        info = self.current_budget(actor, team_id)
+        return info.id if info else None
+
+    def budget_totals(
+        self, actor: Actor, team_id: int, by: str, *, where: dict[str, str] | None = None
+    ) -> list[tuple[str, int, int]]:
+        """(value, total cents, line count) per value of one dimension, largest first."""
+        import_id = self._current_import_id(actor, team_id)
+        if import_id is None:
+            return []
+        clause, params = self._budget_where(where)
+        column = _dimension(by)
+        rows = self._all(
+            f"SELECT {column} AS value, sum(amount_cents) AS cents, count(*) AS n "  # noqa: S608
+            f"FROM budget_lines WHERE import_id = ?{clause} GROUP BY {column} "
+            "ORDER BY cents DESC, value",
+            (import_id, *params),
+        )
+        return [(r["value"], r["cents"], r["n"]) for r in rows]
+
+    def budget_pairs(self, actor: Actor, team_id: int, first: str, second: str
+                     ) -> list[tuple[str, str, int]]:
+        """Totals by two dimensions at once, e.g. (category, department), for allocations."""
+        import_id = self._current_import_id(actor, team_id)
+        if import_id is None:
+            return []
+        a, b = _dimension(first), _dimension(second)
+        rows = self._all(
+            f"SELECT {a} AS a, {b} AS b, sum(amount_cents) AS cents "  # noqa: S608
+            f"FROM budget_lines WHERE import_id = ? GROUP BY {a}, {b}",
+            (import_id,),
+        )
+        return [(r["a"], r["b"], r["cents"]) for r in rows]
+
+    def budget_lines(
+        self,
+        actor: Actor,
+        team_id: int,
+        *,
+        search: str = "",
+        where: dict[str, str] | None = None,
+        limit: int = 200,
+        offset: int = 0,
+        largest_first: bool = True,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of lines matching a text search and filters, and how many match in all."""
+        import_id = self._current_import_id(actor, team_id)
+        if import_id is None:
+            return [], 0
+        clause, params = self._budget_where(where)
+        if search.strip():
+            like = f"%{search.strip()}%"
+            clause += (" AND (department LIKE ? OR division LIKE ? OR category LIKE ? "
+                       "OR fund LIKE ?)")
+            params += [like] * 4
+        order = "abs(amount_cents) DESC" if largest_first else "row_no"
+        rows = self._all(
+            "SELECT id, row_no, department, division, category, fund, year, amount_cents, "  # noqa: S608 - only known column names are interpolated
+            f"amount_missing FROM budget_lines WHERE import_id = ?{clause} "
+            f"ORDER BY {order}, id LIMIT ? OFFSET ?",
+            (import_id, *params, limit, offset),
+        )
+        total = self._one(
+            f"SELECT count(*) AS n FROM budget_lines WHERE import_id = ?{clause}",  # noqa: S608
+            (import_id, *params),
+        )["n"]
+        return [dict(r) for r in rows], total
+
+    def budget_lines_by_id(self, actor: Actor, team_id: int, ids: list[int]
+                           ) -> dict[int, dict[str, Any]]:
+        import_id = self._current_import_id(actor, team_id)
+        if import_id is None or not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._all(
+            "SELECT id, row_no, department, division, category, fund, year, amount_cents "  # noqa: S608 - placeholders only
+            f"FROM budget_lines WHERE import_id = ? AND id IN ({marks})",
+            (import_id, *ids),
+        )
+        return {r["id"]: dict(r) for r in rows}
+
+    def all_budget_lines(self, actor: Actor, team_id: int) -> list[tuple]:
+        """Every line of the current import, in file order (for the Excel export)."""
+        import_id = self._current_import_id(actor, team_id)
+        if import_id is None:
+            return []
+        return self.conn.execute(
+            "SELECT row_no, department, division, category, fund, year, amount_cents "
+            "FROM budget_lines WHERE import_id = ? ORDER BY row_no", (import_id,)
+        ).fetchall()
+
+    @staticmethod
+    def _budget_where(where: dict[str, str] | None) -> tuple[str, list[Any]]:
+        clause, params = "", []
+        for column, value in (where or {}).items():
+            clause += f" AND {_dimension(column)} = ?"
+            params.append(value)
+        return clause, params
+
     # --- sessions, tickets, audit (used by auth.py only) ---
 
     def create_session(
@@ -691,6 +908,22 @@ def _workshop(row: sqlite3.Row) -> Workshop:
 def _team(row: sqlite3.Row, *, with_code: bool) -> Team:
     return Team(row["id"], row["workshop_id"], row["slug"], row["city"], row["state"],
                 row["join_sealed"] if with_code else None)
+
+
+def _dimension(name: str) -> str:
+    # Column names cannot be bound as parameters, so only known names reach the SQL.
+    if name not in BUDGET_DIMENSIONS:
+        raise ValueError(f"unknown budget dimension {name!r}")
+    return name
+
+
+def _budget_import(row: sqlite3.Row) -> BudgetImportInfo:
+    return BudgetImportInfo(
+        row["id"], row["filename"], row["format"], row["sheet"], row["amount_column"],
+        row["year"], bool(row["expenses_only"]), row["line_count"], row["total_cents"],
+        json.loads(row["details"]), _parse_time(row["imported_at"]), row["imported_by"],
+        bool(row["is_current"]),
+    )
 
 
 def _saved(row: sqlite3.Row, model: type[M]) -> Saved[M]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from toolkit import auth, content
 from toolkit.content import ContentFile, Strict
-from toolkit.store import SYSTEM, Actor, Store, Team
+from toolkit.store import Actor, Store, Team
 
 # --- content ----------------------------------------------------------------------------
 
@@ -114,32 +114,6 @@ def missing_for_blueprint(profile: TeamProfile, initiative: Initiative) -> list[
     return missing
 
 
-class DemoTeam(Strict):
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    city: str
-    state: str
-    population: int
-    mayor: str
-    initiative: Initiative
-
-
-class DemoWorkshop(Strict):
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    name: str
-    place: str
-    starts_on: dt.date
-    ends_on: dt.date
-
-
-class DemoFile(ContentFile):
-    workshop: DemoWorkshop
-    teams: list[DemoTeam] = Field(min_length=1)
-
-
-def demo_content() -> DemoFile:
-    return content.load("demo_workshop.yaml", DemoFile)
-
-
 def slugify(text: str) -> str:
     """A short, URL-safe name: "Mesa Verde" -> "mesa-verde"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -187,35 +161,6 @@ def new_join_code_for(store: Store, actor: Actor, key: bytes, team_id: int) -> s
     store.set_join_code(actor, team_id, auth.join_digest(key, code), auth.seal(key, code))
     store.audit("join-code", "reissued", actor=actor.name, team_id=team_id)
     return code
-
-
-def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
-    """Create the demo workshop unless it exists; return {team slug: join code} when created."""
-    demo = demo_content()
-    if any(w.slug == demo.workshop.slug for w in store.list_workshops(SYSTEM)):
-        return None
-    workshop = store.create_workshop(
-        SYSTEM,
-        slug=demo.workshop.slug,
-        name=demo.workshop.name,
-        place=demo.workshop.place,
-        starts_on=demo.workshop.starts_on,
-        ends_on=demo.workshop.ends_on,
-    )
-    codes = {}
-    for item in demo.teams:
-        team, code = add_team(
-            store,
-            SYSTEM,
-            key,
-            workshop_id=workshop.id,
-            slug=item.slug,
-            profile=TeamProfile(city=item.city, state=item.state, population=item.population,
-                                mayor=item.mayor),
-            initiative=item.initiative,
-        )
-        codes[team.slug] = code
-    return codes
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import auth
-from toolkit import workshop as ws
+from toolkit.demo import create_demo
 from toolkit.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +42,7 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "isc.db"
     with Store(db) as store:
-        codes = ws.create_demo(store, auth.server_key(db))
+        codes = create_demo(store, auth.server_key(db))
         password = auth.ensure_facilitator_password(store)
     port = _free_port()
     env = {**os.environ, "ISC_DB": str(db)}

@@ -182,3 +182,19 @@ def test_signing_out_ends_the_session(store, team_token):
     assert auth.session_for_token(store, team_token) is None
     at.run()
     assert at.title[0].value == "Sign in to ISC Blueprint"
+
+
+def test_a_broken_content_file_shows_which_file_and_field_not_a_traceback(
+        team_token, tmp_path, monkeypatch):
+    import shutil
+
+    from toolkit import content
+
+    broken = tmp_path / "content"
+    shutil.copytree(content.CONTENT_DIR, broken)
+    (broken / "tools.yaml").write_text("maintainer: x\nlast_reviewed: 2026-01-01\ntools: []\n")
+    monkeypatch.setenv("ISC_CONTENT_DIR", str(broken))
+    content.clear_cache()
+    at = _app(team_token)
+    assert not at.exception
+    assert "tools.yaml" in at.error[0].value and "tools" in at.error[0].value

@@ -7,6 +7,7 @@ import yaml
 
 from toolkit import content
 from toolkit import workshop as ws
+from toolkit.demo import demo_content
 
 CONTENT = Path(content.CONTENT_DIR)
 
@@ -37,7 +38,7 @@ def test_tool_and_area_guidance_reads_at_grade_nine_or_lower():
 
 
 def test_the_demo_workshop_has_one_team_per_example_area():
-    demo = ws.demo_content()
+    demo = demo_content()
     assert sorted(t.initiative.area for t in demo.teams) == ["mobility", "permitting",
                                                              "public_safety"]
 
