@@ -156,10 +156,12 @@ with file_tab:
                         save_value(bg.BudgetPlan, team.id, "mappings", remembered_now)
                         st.session_state.pop("budget_raw", None)
                         st.session_state.pop(f"budget_upload:{team.id}", None)
+                        left_out = len(result.skipped)
                         st.session_state["budget_flash"] = (
                             f"Imported {len(result.lines):,} lines totalling "
-                            f"{bg.money(result.total_cents)}; {len(result.skipped):,} rows "
-                            "left out (listed below).")
+                            f"{bg.money(result.total_cents)}"
+                            + (f"; {left_out:,} rows left out (listed on the page)."
+                               if left_out else "."))
                         st.rerun()
                     except bi.BudgetFileError as exc:
                         st.error(str(exc), icon=":material/error:")
