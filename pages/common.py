@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit import auth, editing
 from toolkit import workshop as ws
-from toolkit.store import Actor, Saved, Session, Store, Team
+from toolkit.store import Actor, Saved, Session, Store, StoreError, Team
 
 
 @dataclass
@@ -240,6 +240,35 @@ def saved_caption(saved: Saved) -> None:
         at = saved.saved_at.astimezone(dt.UTC)
         st.caption(f"All changes saved. Last saved by {saved.saved_by} at {at:%H:%M} UTC "
                    f"(version {saved.version}).")
+
+
+def history_panel(model: type[BaseModel], team_id: int, what: str,
+                  describe: Callable[[Any], str] | None = None) -> None:
+    """Earlier versions of a document, newest first, each restorable as a new version."""
+    c = ctx()
+    revisions = c.store.revisions(c.actor, team_id, model)
+    if len(revisions) < 2:
+        return
+    with st.expander(f"Earlier versions of the {what} ({len(revisions)} saves)"):
+        st.caption("Restoring makes an earlier version current again. Nothing is deleted: "
+                   "the version you replace stays in this list.")
+        for rev in revisions[:15]:
+            left, right = st.columns([5, 1])
+            note = " (restored from an earlier version)" if rev.restored_from else ""
+            text = f"Version {rev.version}, saved by {rev.saved_by} at {rev.saved_at:%b %d %H:%M} UTC"
+            if describe:
+                body = c.store.revision_body(c.actor, team_id, model, rev.id)
+                text += f": {describe(body)}"
+            left.write(text + note)
+            current = st.session_state[_base_key(model, team_id)]
+            if rev.version != current.version and c.actor.can_write(team_id) and right.button(
+                    "Restore", key=f"restore:{model.KIND}:{rev.id}"):
+                try:
+                    c.store.restore(c.actor, team_id, model, rev.id,
+                                    base_version=current.version)
+                except StoreError as exc:
+                    st.session_state["flash_error"] = str(exc)
+                st.rerun()
 
 
 def coming_soon(tool_id: str) -> None:

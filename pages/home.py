@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from pages.common import autosave, ctx, load_for_editing, page_title, require_team, saved_caption
+from pages.common import (
+    autosave,
+    ctx,
+    history_panel,
+    load_for_editing,
+    page_title,
+    require_team,
+    saved_caption,
+)
 from toolkit import workshop as ws
 
 c = ctx()
@@ -40,6 +48,8 @@ autosave(st.text_area, ws.Initiative, "problem", team.id, labels["problem"], lab
          help="One paragraph: who is affected, how much, what has been tried, what stands in "
               "the way.")
 saved_caption(initiative)
+history_panel(ws.Initiative, team.id, "initiative",
+              describe=lambda body: f"“{body.title or 'untitled'}”")
 
 st.header("The city")
 left, right = st.columns(2)

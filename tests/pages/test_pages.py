@@ -198,3 +198,15 @@ def test_a_broken_content_file_shows_which_file_and_field_not_a_traceback(
     at = _app(team_token)
     assert not at.exception
     assert "tools.yaml" in at.error[0].value and "tools" in at.error[0].value
+
+
+def test_an_earlier_version_of_the_initiative_can_be_restored(store, team_token, teams):
+    at = _app(team_token)
+    _input(at, "Initiative title").input("A worse title").run()
+    assert store.load(SYSTEM, teams["riverton"].id, ws.Initiative).body.title == "A worse title"
+    restore = [b for b in at.button if b.label == "Restore"]
+    restore[-1].click().run()  # the oldest version: the demo's own title
+    _ok(at)
+    saved = store.load(SYSTEM, teams["riverton"].id, ws.Initiative)
+    assert saved.body.title.startswith("Cut gun homicides")
+    assert saved.version == 3
