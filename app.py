@@ -90,6 +90,8 @@ def main() -> None:
                      default=not c.is_facilitator)
         blueprint = _page("pages/blueprint.py", "Blueprint", "picture_as_pdf",
                           url_path="blueprint")
+        assessment = _page("pages/assessment.py", "Self-assessment", "radar",
+                           url_path="assessment")
         if c.is_facilitator:
             pages = {
                 "Facilitate": [
@@ -97,10 +99,11 @@ def main() -> None:
                           default=True),
                     _page("pages/teams.py", "Teams", "diversity_3", url_path="teams"),
                 ],
-                "Team work": [home, *_tool_pages(), blueprint],
+                "Team work": [home, assessment, *_tool_pages(), blueprint],
             }
         else:
-            pages = {"Your team": [home], "The five tools": _tool_pages(), "Take home": [blueprint]}
+            pages = {"Your team": [home, assessment], "The five tools": _tool_pages(),
+                     "Take home": [blueprint]}
         nav = st.navigation(pages, position="top")
         _sidebar(c)
         nav.run()

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable
 
+from exports import assessment as assessment_export
 from exports import budget as budget_export
 from exports import pdf, workbook
 from toolkit import workshop as ws
@@ -24,6 +25,7 @@ class Blueprint:
     initiative: ws.Initiative
     prepared_on: dt.date
     budget: budget_export.BudgetSection
+    assessment: assessment_export.AssessmentSection
     budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
@@ -51,6 +53,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         initiative=initiative,
         prepared_on=today,
         budget=budget_export.gather(store, actor, team_id, today),
+        assessment=assessment_export.gather(store, actor, team_id, today),
         budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
@@ -137,8 +140,11 @@ def render_pdf(bp: Blueprint) -> bytes:
     )
     body = initiative_section(bp) + [pdf.gap(12)] + contents(bp)
     tools = {t.id: t for t in ws.tools()}
+    if bp.assessment.started:
+        body += [pdf.new_section(), *assessment_export.section(
+            bp.assessment, None, "Where the city stands: technology self-assessment")]
     if bp.tools_started["budget"]:
-        body += [PageBreak(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
+        body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
     return pdf.render(meta, cover(bp), body)
 
 
@@ -160,4 +166,5 @@ def render_xlsx(bp: Blueprint) -> bytes:
         workbook.text_cell(summary, r, 2, value)
     workbook.add_budget_sheets(wb, lines=bp.budget_lines or [], plan=bp.budget.plan,
                                index=bp.budget.index, years=bp.budget.years)
+    assessment_export.add_sheets(wb, bp.assessment)
     return workbook.to_bytes(wb)

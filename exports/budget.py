@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
@@ -72,7 +71,7 @@ def before_after_chart(rows: list[tuple[str, int, int]]) -> Drawing:
     chart.bars.strokeColor = colors.black
     chart.bars.strokeWidth = 0.4
     drawing.add(chart)
-    drawing.add(_legend([("Before", LIGHT), ("After", DARK)], 150, height + 18))
+    drawing.add(pdf.chart_legend([("Before", LIGHT), ("After", DARK)], 150, height + 18))
     return drawing
 
 
@@ -94,23 +93,9 @@ def financing_chart(rows: list[bg.FinancingYear]) -> Drawing:
         chart.bars[i].strokeColor = colors.black
         chart.bars[i].strokeWidth = 0.5
     drawing.add(chart)
-    drawing.add(_legend([("Costs", fills[0]), ("Secured funding", fills[1]),
+    drawing.add(pdf.chart_legend([("Costs", fills[0]), ("Secured funding", fills[1]),
                          ("Funding applied for or ideas", fills[2])], 60, 200))
     return drawing
-
-
-def _legend(items: list[tuple[str, colors.Color]], x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 120
-    legend.fontName = st.BODY
-    legend.fontSize = 8
-    legend.strokeColor = colors.black
-    legend.strokeWidth = 0.5
-    legend.colorNamePairs = [(c, name) for name, c in items]
-    return legend
 
 
 def section(b: BudgetSection, number: int, title: str) -> list[Flowable]:

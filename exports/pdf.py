@@ -12,11 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.charts.legends import Legend
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -118,8 +121,29 @@ def keep(*flowables: Flowable) -> KeepTogether:
     return KeepTogether(list(flowables))
 
 
+def new_section() -> CondPageBreak:
+    """Start a major section on a new page unless most of this page is still free: a short
+    overflow from the section before never leaves a nearly empty page."""
+    return CondPageBreak(PAGE_H * 0.55)
+
+
 def gap(height: float = 8) -> Spacer:
     return Spacer(1, height)
+
+
+def chart_legend(items: list[tuple[str, colors.Color]], x: float, y: float) -> Legend:
+    """A one-row legend with outlined swatches, so fills read in black and white too."""
+    legend = Legend()
+    legend.x, legend.y = x, y
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 120
+    legend.fontName = st.BODY
+    legend.fontSize = 8
+    legend.strokeColor = colors.black
+    legend.strokeWidth = 0.5
+    legend.colorNamePairs = [(c, name) for name, c in items]
+    return legend
 
 
 @dataclass(frozen=True)

@@ -100,32 +100,41 @@ def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
     return saved
 
 
+def in_callback(action: Callable[[Store, Actor], None]) -> None:
+    """Run `action` from a widget callback. Callbacks run before app.py, when the previous
+    run's connection is already closed, so they open their own and re-check the session."""
+    with Store(ctx().store.path, migrate=False) as store:
+        session = auth.session_for_token(store, st.session_state.get("token"))
+        if session is not None:  # signed out meanwhile: app.py shows the sign-in page
+            action(store, session.actor)
+
+
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
-    # Callbacks run before app.py, when the previous run's connection is already closed.
     key = _widget_key(model, field, team_id)
     value = st.session_state[key]
     if isinstance(value, str):
         value = value.strip()
-    with Store(ctx().store.path, migrate=False) as store:
-        session = auth.session_for_token(store, st.session_state.get("token"))
-        if session is None:
-            return  # signed out meanwhile; app.py shows the sign-in page on this run
+
+    def save(store: Store, actor: Actor) -> None:
         result = editing.save_field(
-            store, session.actor, team_id, model, field, value,
+            store, actor, team_id, model, field, value,
             base=st.session_state[_base_key(model, team_id)], labels=labels,
         )
-    notes = st.session_state.setdefault("field_notes", {})
-    if result.outcome == "invalid":
-        notes[key] = ("error", result.message, None)
-        return  # the person's text stays in the box so they can fix it
-    if result.outcome == "conflict":
-        notes[key] = ("conflict", result.message, value)
-    else:
-        notes.pop(key, None)
-    # Sync every field to what is now saved, so the next save starts from it.
-    st.session_state[_base_key(model, team_id)] = result.saved
-    for name in type(result.saved.body).model_fields:
-        st.session_state[_widget_key(model, name, team_id)] = getattr(result.saved.body, name)
+        notes = st.session_state.setdefault("field_notes", {})
+        if result.outcome == "invalid":
+            notes[key] = ("error", result.message, None)
+            return  # the person's text stays in the box so they can fix it
+        if result.outcome == "conflict":
+            notes[key] = ("conflict", result.message, value)
+        else:
+            notes.pop(key, None)
+        # Sync every field to what is now saved, so the next save starts from it.
+        st.session_state[_base_key(model, team_id)] = result.saved
+        for name in type(result.saved.body).model_fields:
+            st.session_state[_widget_key(model, name, team_id)] = getattr(result.saved.body,
+                                                                          name)
+
+    in_callback(save)
 
 
 def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: str,
@@ -218,13 +227,9 @@ def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what) -
                    if isinstance(exc, ValidationError) else str(exc))
         st.session_state["flash_error"] = f"Not saved: {message}"
         return
-    with Store(ctx().store.path, migrate=False) as store:
-        session = auth.session_for_token(store, st.session_state.get("token"))
-        if session is None:
-            return
-        _apply(model, team_id, editing.edit_list(
-            store, session.actor, team_id, model, field, upserts=upserts, deletes=deletes,
-            base=st.session_state[_base_key(model, team_id)], what=what))
+    in_callback(lambda store, actor: _apply(model, team_id, editing.edit_list(
+        store, actor, team_id, model, field, upserts=upserts, deletes=deletes,
+        base=st.session_state[_base_key(model, team_id)], what=what)))
 
 
 def show_flash() -> None:

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import Field
 
+from toolkit import assessment, content
 from toolkit import budget as bg
 from toolkit import budget_import as bi
-from toolkit import content
 from toolkit import workshop as ws
 from toolkit.content import ContentFile, Strict
 from toolkit.store import SYSTEM, Store
@@ -75,6 +75,12 @@ def demo_budget(slug: str) -> tuple[bi.BudgetImport, bg.BudgetPlan] | None:
     return result, plan
 
 
+def demo_documents(slug: str) -> list[ws.Document]:
+    """Each tool's demo document for this team (from content/demo/<tool>.yaml), if any."""
+    found = [assessment.demo_document(slug)]
+    return [doc for doc in found if doc is not None]
+
+
 def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
     """Create the demo workshop unless it exists; return {team slug: join code} when created."""
     demo = demo_content()
@@ -102,4 +108,6 @@ def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
             result, plan = budget
             bg.save_import(store, SYSTEM, team.id, result)
             store.save(SYSTEM, team.id, plan, base_version=0)
+        for document in demo_documents(item.slug):
+            store.save(SYSTEM, team.id, document, base_version=0)
     return codes

@@ -623,6 +623,21 @@ class Store:
         rows = self._all("SELECT kind, body FROM documents WHERE team_id = ?", (team_id,))
         return {r["kind"]: json.loads(r["body"]) for r in rows}
 
+    def cohort_documents(self, actor: Actor, workshop_id: int, kind: str) -> list[str]:
+        """The JSON bodies of one kind of document for every team in a workshop, in no
+        particular order and without team ids: for cohort figures a team may see (medians),
+        never for naming another city. Team members get their own workshop only."""
+        if actor.role == "team":
+            own = self.get_team(actor, actor.team_id or -1)
+            if own.workshop_id != workshop_id:
+                raise AccessDenied("You can only see figures for your own workshop.")
+        rows = self._all(
+            "SELECT d.body FROM documents d JOIN teams t ON t.id = d.team_id "
+            "WHERE t.workshop_id = ? AND d.kind = ? ORDER BY random()",
+            (workshop_id, kind),
+        )
+        return [r["body"] for r in rows]
+
     # --- budget lines (a real table: a city budget has thousands of lines) ---
 
     def save_budget_import(

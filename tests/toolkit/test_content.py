@@ -12,7 +12,7 @@ from toolkit.demo import demo_content
 CONTENT = Path(content.CONTENT_DIR)
 
 
-@pytest.mark.parametrize("path", sorted(CONTENT.glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(CONTENT.rglob("*.yaml")), ids=lambda p: p.name)
 def test_every_content_file_says_who_maintains_it_and_when_it_was_reviewed(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert len(str(data.get("maintainer", ""))) >= 3, f"{path.name} has no maintainer"
