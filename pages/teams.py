@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from exports.cards import Card, join_cards
 from pages.common import ctx
 from toolkit import auth
 from toolkit import workshop as ws
@@ -61,6 +62,53 @@ if teams:
         if st.button("Issue a new code"):
             code = ws.new_join_code_for(c.store, c.actor, c.key, pick.id)
             st.success(f"New join code for {pick.city}: {code}")
+
+st.header("Print join cards")
+address = st.text_input(
+    "Address people will open", value=st.session_state.get("cards_address", ""),
+    placeholder="http://192.168.1.20:8501", key="cards_address", max_chars=200,
+    help="The address of this computer on the room's network, as people will type it.")
+if teams:
+    cards = [Card(t.city, t.state, auth.unseal(c.key, t.join_sealed) or "")
+             for t in teams]
+    unreadable = [card.city for card in cards if not card.code]
+    if unreadable:
+        st.warning("These teams need a new join code before a card can be printed: "
+                   + ", ".join(unreadable) + ".")
+    st.download_button(
+        f"Download {len(cards)} join cards (PDF, one page per team)",
+        data=join_cards(workshop.name, address.strip() or "the address the facilitator gives",
+                        [card for card in cards if card.code]),
+        file_name=f"{workshop.slug}-join-cards.pdf", mime="application/pdf",
+        icon=":material/print:", disabled=not address.strip() or not teams)
+    if not address.strip():
+        st.caption("Type the address first: it is printed on every card.")
+
+st.header("Add teams from a CSV file")
+st.caption("One row per team. Columns: " + ", ".join(ws.TEAM_CSV_COLUMNS)
+           + ". Only the city is required.")
+upload = st.file_uploader("Teams file (CSV)", type=["csv"], key="teams_csv")
+if upload is not None:
+    rows, problems = ws.parse_teams_csv(upload.getvalue(), upload.name)
+    existing = {t.city.lower() for t in teams}
+    problems += [f"Row {r.row}: {r.profile.city} already has a team in this workshop."
+                 for r in rows if r.profile.city.lower() in existing]
+    rows = [r for r in rows if r.profile.city.lower() not in existing]
+    for problem in problems:
+        st.error(problem)
+    if rows:
+        st.dataframe([{"Row": r.row, "City": r.profile.city, "State": r.profile.state,
+                       "Population": r.profile.population, "Mayor": r.profile.mayor,
+                       "Priority area": r.area} for r in rows], hide_index=True,
+                     width="stretch")
+        if st.button(f"Add these {len(rows)} teams", type="primary"):
+            for r in rows:
+                ws.add_team(c.store, c.actor, c.key, workshop_id=workshop.id, profile=r.profile,
+                            initiative=ws.Initiative(area=r.area))
+            st.session_state.pop("teams_csv", None)
+            st.session_state["teams_flash"] = (f"Added {len(rows)} teams. Show join codes or "
+                                               "print the cards above.")
+            st.rerun()
 
 st.header("Add a team")
 with st.form("add_team", clear_on_submit=True):

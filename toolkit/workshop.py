@@ -183,3 +183,89 @@ def team_overview(store: Store, actor: Actor, team: Team) -> TeamOverview:
         missing=missing_for_blueprint(profile, initiative),
         last_activity=store.last_activity(actor, team.id),
     )
+
+
+# --- teams from a CSV file ---------------------------------------------------------------------
+
+TEAM_CSV_COLUMNS = ("city", "state", "population", "mayor", "priority area")
+TEAM_CSV_MAX_ROWS = 200
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    row: int
+    profile: TeamProfile
+    area: str
+
+
+def parse_teams_csv(data: bytes, filename: str = "teams.csv"
+                    ) -> tuple[list[TeamRow], list[str]]:
+    """Teams from a facilitator's CSV: the rows that can be added, and plain problems by row.
+
+    Columns (any order, any case): city (required), state, population, mayor, priority area
+    (an area's name or short name; blank is allowed).
+    """
+    import csv
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    reader = csv.reader(io.StringIO(text))
+    rows = list(reader)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        return [], [f"{filename} is empty. Put the column names in the first row: "
+                    + ", ".join(TEAM_CSV_COLUMNS) + "."]
+    header = [cell.strip().lower() for cell in rows[0]]
+    if "city" not in header:
+        return [], [f"{filename} has no 'city' column. The first row must name the columns: "
+                    + ", ".join(TEAM_CSV_COLUMNS) + "."]
+    if len(rows) - 1 > TEAM_CSV_MAX_ROWS:
+        return [], [f"{filename} has {len(rows) - 1} rows; a workshop holds at most "
+                    f"{TEAM_CSV_MAX_ROWS} teams. Split the file."]
+    by_name = {}
+    for a in areas():
+        for name in (a.id, a.label, a.short):
+            by_name[name.lower()] = a.id
+    good, problems, seen = [], [], set()
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        record = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        city = record.get("city", "")
+        if not city:
+            problems.append(f"Row {number}: the city is blank.")
+            continue
+        if city.lower() in seen:
+            problems.append(f"Row {number}: {city} is listed twice.")
+            continue
+        population_text = record.get("population", "").replace(",", "")
+        if population_text and not population_text.isdigit():
+            problems.append(f"Row {number}: population '{record['population']}' is not a whole "
+                            "number.")
+            continue
+        area_text = record.get("priority area", "").lower()
+        if area_text and area_text not in by_name:
+            problems.append(f"Row {number}: priority area '{record['priority area']}' is not one "
+                            "of: " + ", ".join(a.short for a in areas()) + ".")
+            continue
+        try:
+            profile = TeamProfile(city=city, state=record.get("state", ""),
+                                  population=int(population_text) if population_text else None,
+                                  mayor=record.get("mayor", ""))
+        except ValueError as exc:
+            problems.append(f"Row {number}: {_first_error(exc)}")
+            continue
+        seen.add(city.lower())
+        good.append(TeamRow(number, profile, by_name.get(area_text, "")))
+    return good, problems
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        err = errors()[0]
+        field = FIELD_LABELS.get(str(err["loc"][0]), str(err["loc"][0]))
+        return f"{field}: {err['msg']}."
+    return str(exc)

@@ -210,3 +210,28 @@ def test_an_earlier_version_of_the_initiative_can_be_restored(store, team_token,
     saved = store.load(SYSTEM, teams["riverton"].id, ws.Initiative)
     assert saved.body.title.startswith("Cut gun homicides")
     assert saved.version == 3
+
+
+def test_a_facilitator_adds_teams_from_a_csv_and_bad_rows_are_named(store, facilitator_token,
+                                                                     demo):
+    at = _app(facilitator_token)
+    at.switch_page("pages/teams.py").run()
+    data = b"City,State,Priority area\nPort Alder,WA,Mobility\nRiverton,OH,\nNowhere,,Housing\n"
+    at.file_uploader[0].set_value(("teams.csv", data, "text/csv")).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Row 3: Riverton already has a team" in errors
+    assert "Row 4: priority area 'Housing'" in errors
+    next(b for b in at.button if b.label == "Add these 1 teams").click().run()
+    _ok(at)
+    assert store.find_team(SYSTEM, "port-alder").city == "Port Alder"
+
+
+def test_join_cards_wait_for_the_address_people_will_open(facilitator_token):
+    at = _app(facilitator_token)
+    at.switch_page("pages/teams.py").run()
+    button = next(b for b in at.get("download_button") if "join cards" in b.proto.label)
+    assert button.proto.disabled
+    next(t for t in at.text_input if t.label == "Address people will open").input(
+        "http://10.0.0.5:8501").run()
+    button = next(b for b in at.get("download_button") if "join cards" in b.proto.label)
+    assert not button.proto.disabled
