@@ -88,18 +88,69 @@ def cmd_teams(args: argparse.Namespace) -> None:
         print(f"{r['id']:>4}  {r['slug']:<20} {r['city']}, {r['state']}  ({r['workshop']})")
 
 
-def cmd_export(args: argparse.Namespace) -> None:
+def _render(store: Store, team_id: int, fmt: str) -> bytes:
     from exports import blueprint
+    from toolkit import portable
 
-    with _store() as store:
-        team = store.find_team(SYSTEM, args.team)
-    with _store() as store:
-        bp = blueprint.gather(store, SYSTEM, team.id, with_lines=args.format == "xlsx")
-    data = blueprint.render_pdf(bp) if args.format == "pdf" else blueprint.render_xlsx(bp)
+    if fmt == "json":
+        return portable.dumps(portable.export_team(store, SYSTEM, team_id)).encode()
+    bp = blueprint.gather(store, SYSTEM, team_id, with_lines=fmt == "xlsx")
+    return blueprint.render_pdf(bp) if fmt == "pdf" else blueprint.render_xlsx(bp)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    if args.all == bool(args.team):
+        raise CommandError("Name one TEAM, or use --all to export every team.")
     out = Path(args.out)
+    with _store() as store:
+        if args.all:
+            out.mkdir(parents=True, exist_ok=True)
+            teams = store.list_teams(SYSTEM)
+            for team in teams:
+                path = out / f"{team.slug}-blueprint.{args.format}"
+                path.write_bytes(_render(store, team.id, args.format))
+            print(f"Wrote {len(teams)} files to {out}")
+            return
+        team = store.find_team(SYSTEM, args.team)
+        data = _render(store, team.id, args.format)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data):,} bytes)")
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from toolkit import portable
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist or is not a file.")
+    if args.new_team == bool(args.into):
+        raise CommandError("Choose --new-team, or --into TEAM to replace a team's work.")
+    if args.into and not args.yes:
+        raise CommandError(f"This replaces the work of team {args.into}. Earlier versions "
+                           "stay in its history. Add --yes to confirm.")
+    with _store() as store:
+        workshops = store.list_workshops(SYSTEM)
+        if args.workshop:
+            chosen = [w for w in workshops if w.slug == args.workshop]
+            if not chosen:
+                raise CommandError(f"There is no workshop '{args.workshop}'. Workshops: "
+                                   + ", ".join(w.slug for w in workshops))
+            workshop = chosen[0]
+        elif workshops:
+            workshop = workshops[-1]
+        else:
+            raise CommandError("There is no workshop yet. Run `isc demo` or create one in "
+                               "the app first.")
+        into = store.find_team(SYSTEM, args.into).id if args.into else None
+        try:
+            team, code = portable.import_team(store, SYSTEM, auth.server_key(store.path),
+                                              path.read_bytes(), workshop_id=workshop.id,
+                                              into_team_id=into)
+        except portable.PortableError as exc:
+            raise CommandError(f"{path.name}: {exc}") from None
+    print(json.dumps({"id": team.id, "slug": team.slug, "workshop": workshop.slug,
+                      "join_code": code}))
 
 
 def cmd_budget_inspect(args: argparse.Namespace) -> None:
@@ -177,11 +228,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("teams", cmd_teams, "List every team: id, city, slug and workshop.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = add("export", cmd_export, "Write a team's Blueprint to a file.")
-    p.add_argument("team", metavar="TEAM", help="the team's id or slug (see `isc teams`)")
-    p.add_argument("--format", choices=["pdf", "xlsx"], default="pdf",
-                   help="pdf (the Blueprint) or xlsx (the workbook); default pdf")
-    p.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+    p = add("export", cmd_export, "Write a team's Blueprint (or every team's) to files.")
+    p.add_argument("team", metavar="TEAM", nargs="?",
+                   help="the team's id or slug (see `isc teams`)")
+    p.add_argument("--all", action="store_true", help="every team, into the folder --out")
+    p.add_argument("--format", choices=["pdf", "xlsx", "json"], default="pdf",
+                   help="pdf (the Blueprint), xlsx (the workbook) or json (the portable "
+                        "file `isc import` reads); default pdf")
+    p.add_argument("--out", required=True, metavar="FILE_OR_DIR",
+                   help="the file to write (a folder with --all)")
+
+    p = add("import", cmd_import, "Restore a team from a Blueprint JSON file.")
+    p.add_argument("file", metavar="FILE", help="a file written by `isc export --format json`")
+    p.add_argument("--new-team", action="store_true", help="create a new team from the file")
+    p.add_argument("--into", metavar="TEAM", help="replace this team's work instead")
+    p.add_argument("--yes", action="store_true", help="confirm replacing a team's work")
+    p.add_argument("--workshop", metavar="SLUG",
+                   help="the workshop for a new team (default: the newest)")
 
     budget = sub.add_parser("budget", help="Budget files: check one before a team uploads it.",
                             description="Budget files: check one before a team uploads it.")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from exports import blueprint
 from pages.common import ctx, page_title, require_team
+from toolkit import portable
 from toolkit import workshop as ws
 from toolkit.store import Store
 
@@ -41,7 +42,12 @@ def _workbook() -> bytes:
         return blueprint.render_xlsx(blueprint.gather(store, actor, team_id, with_lines=True))
 
 
-left, right = st.columns(2)
+def _json() -> bytes:
+    with Store(db_file, migrate=False) as store:
+        return portable.dumps(portable.export_team(store, actor, team_id)).encode()
+
+
+left, middle, right = st.columns(3)
 left.download_button(
     "Download the Blueprint (PDF)",
     data=_pdf,
@@ -51,7 +57,7 @@ left.download_button(
     icon=":material/download:",
     width="stretch",
 )
-right.download_button(
+middle.download_button(
     "Download the workbook (Excel)",
     data=_workbook,
     file_name=blueprint.filename(bp, "xlsx"),
@@ -60,3 +66,33 @@ right.download_button(
     width="stretch",
     help="Every budget line, each scenario and the financing plan, with live formulas.",
 )
+right.download_button(
+    "Download the portable file (JSON)",
+    data=_json,
+    file_name=blueprint.filename(bp, "json"),
+    mime="application/json",
+    icon=":material/data_object:",
+    width="stretch",
+    help="Everything your team entered, to move it to another ISC Blueprint app.",
+)
+
+if c.actor.can_write(team.id):
+    st.header("Restore from a portable file")
+    st.caption("Replace your team's work with a file exported from ISC Blueprint. Nothing is "
+               "lost: each replaced part keeps its earlier versions.")
+    upload = st.file_uploader("Portable file (.json)", type=["json"], key=f"restore:{team.id}")
+    if upload is not None:
+        try:
+            parsed, documents = portable.parse(upload.getvalue())
+        except portable.PortableError as exc:
+            st.error(f"{upload.name}: {exc}")
+        else:
+            st.write(f"The file holds the work of team '{parsed.team.slug}': "
+                     + ", ".join(sorted(documents)) + (", a budget of "
+                     f"{len(parsed.budget.lines):,} lines" if parsed.budget else "") + ".")
+            if st.checkbox("Yes, replace my team's work with this file"):
+                if st.button("Restore", type="primary"):
+                    portable.import_team(c.store, c.actor, c.key, upload.getvalue(),
+                                         workshop_id=team.workshop_id, into_team_id=team.id)
+                    st.session_state.pop(f"restore:{team.id}", None)
+                    st.success("Restored. Open the tools to see the work.")

@@ -82,3 +82,38 @@ def test_password_reset_prints_a_new_password_that_works(capsys):
     password = out.rsplit(":", 1)[1].strip()
     with Store() as store:
         assert auth.sign_in_facilitator(store, password).session.role == "facilitator"
+
+
+def test_export_json_then_import_as_a_new_team_prints_its_id_and_slug(capsys, tmp_path):
+    _run(capsys, "demo")
+    out = tmp_path / "mesa.json"
+    assert _run(capsys, "export", "mesa-verde", "--format", "json", "--out", str(out))[0] == 0
+    status, printed, _ = _run(capsys, "import", str(out), "--new-team")
+    result = json.loads(printed)
+    assert status == 0 and result["slug"] == "mesa-verde-2" and result["join_code"]
+
+
+def test_import_refuses_a_bad_file_naming_the_field(capsys, tmp_path):
+    _run(capsys, "demo")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "isc-blueprint", "schema_version": 1, "team": {}}')
+    status, _, err = _run(capsys, "import", str(bad), "--new-team")
+    assert status == 2 and "Field 'team.slug'" in err
+
+
+def test_replacing_a_teams_work_needs_yes(capsys, tmp_path):
+    _run(capsys, "demo")
+    out = tmp_path / "r.json"
+    _run(capsys, "export", "riverton", "--format", "json", "--out", str(out))
+    status, _, err = _run(capsys, "import", str(out), "--into", "lakeport")
+    assert status == 2 and "--yes" in err
+    assert _run(capsys, "import", str(out), "--into", "lakeport", "--yes")[0] == 0
+
+
+def test_export_all_writes_a_file_per_team(capsys, tmp_path):
+    _run(capsys, "demo")
+    status, out, _ = _run(capsys, "export", "--all", "--format", "pdf", "--out",
+                          str(tmp_path / "all"))
+    assert status == 0
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
+        "lakeport-blueprint.pdf", "mesa-verde-blueprint.pdf", "riverton-blueprint.pdf"]

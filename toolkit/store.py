@@ -780,13 +780,15 @@ class Store:
         return {r["id"]: dict(r) for r in rows}
 
     def all_budget_lines(self, actor: Actor, team_id: int) -> list[tuple]:
-        """Every line of the current import, in file order (for the Excel export)."""
+        """Every line of the current import, in file order: (row, department, division,
+        category, fund, year, amount cents, amount missing) — for exports."""
         import_id = self._current_import_id(actor, team_id)
         if import_id is None:
             return []
         return self.conn.execute(
-            "SELECT row_no, department, division, category, fund, year, amount_cents "
-            "FROM budget_lines WHERE import_id = ? ORDER BY row_no", (import_id,)
+            "SELECT row_no, department, division, category, fund, year, amount_cents, "
+            "amount_missing FROM budget_lines WHERE import_id = ? ORDER BY row_no, id",
+            (import_id,),
         ).fetchall()
 
     @staticmethod

@@ -235,3 +235,26 @@ def test_join_cards_wait_for_the_address_people_will_open(facilitator_token):
         "http://10.0.0.5:8501").run()
     button = next(b for b in at.get("download_button") if "join cards" in b.proto.label)
     assert not button.proto.disabled
+
+
+def test_a_team_restores_its_work_from_a_portable_file(store, key, demo, teams):
+    from toolkit import portable
+
+    source = portable.dumps(portable.export_team(store, SYSTEM, teams["mesa-verde"].id))
+    token = auth.sign_in_team(store, key, demo["lakeport"], "Lee").token
+    at = _app(token)
+    at.switch_page("pages/blueprint.py").run()
+    at.file_uploader[0].set_value(("mesa.json", source.encode(), "application/json")).run()
+    assert "mesa-verde" in " ".join(m.value for m in at.markdown)
+    at.checkbox[0].check().run()
+    next(b for b in at.button if b.label == "Restore").click().run()
+    _ok(at)
+    title = store.load(SYSTEM, teams["lakeport"].id, ws.Initiative).body.title
+    assert title == "Reliable buses on the two busiest corridors"
+
+
+def test_a_broken_portable_file_is_refused_on_the_page(team_token):
+    at = _app(team_token)
+    at.switch_page("pages/blueprint.py").run()
+    at.file_uploader[0].set_value(("x.json", b"{oops", "application/json")).run()
+    assert "x.json: The file is not valid JSON" in at.error[0].value
