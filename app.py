@@ -47,9 +47,10 @@ def _tool_pages() -> list[st.Page]:
 
 def _sidebar(c: common.Context) -> None:
     with st.sidebar:
-        role = "Facilitator" if c.is_facilitator else "Team member"
+        role = {"facilitator": "Facilitator", "guest": "Expert guest (reads and comments)",
+                "team": "Team member"}[c.session.role]
         st.markdown(f"**{c.session.name}**  \n{role}")
-        if c.is_facilitator:
+        if c.session.role in ("facilitator", "guest"):
             teams = c.store.list_teams(c.actor)
             if teams:
                 st.selectbox(
@@ -87,22 +88,29 @@ def main() -> None:
         c = common.Context(store=store, session=session, key=common.server_key(path))
         st.session_state["_ctx"] = c
         home = _page("pages/home.py", "Team home", "home", url_path="home",
-                     default=not c.is_facilitator)
+                     default=c.session.role == "team")
         blueprint = _page("pages/blueprint.py", "Blueprint", "picture_as_pdf",
                           url_path="blueprint")
         assessment = _page("pages/assessment.py", "Self-assessment", "radar",
                            url_path="assessment")
+        clinic = _page("pages/clinic.py", "Clinic review", "rate_review", url_path="clinic",
+                       default=c.session.role == "guest")
         if c.is_facilitator:
             pages = {
                 "Facilitate": [
                     _page("pages/workshop.py", "Workshop", "co_present", url_path="workshop",
                           default=True),
                     _page("pages/teams.py", "Teams", "diversity_3", url_path="teams"),
+                    clinic,
                 ],
                 "Team work": [home, assessment, *_tool_pages(), blueprint],
             }
+        elif c.session.role == "guest":
+            pages = {"Clinic": [clinic], "Case study": [home, assessment, *_tool_pages(),
+                                                         blueprint]}
         else:
-            pages = {"Your team": [home, assessment], "The five tools": _tool_pages(),
+            feedback = _page("pages/feedback.py", "Feedback", "forum", url_path="feedback")
+            pages = {"Your team": [home, assessment, feedback], "The five tools": _tool_pages(),
                      "Take home": [blueprint]}
         nav = st.navigation(pages, position="top")
         _sidebar(c)

@@ -10,7 +10,9 @@ from reportlab.platypus import Flowable
 
 from exports import assessment as assessment_export
 from exports import budget as budget_export
+from exports import clinic as clinic_export
 from exports import pdf, workbook
+from toolkit import clinic
 from toolkit import workshop as ws
 from toolkit.store import Actor, Store, Team, Workshop
 
@@ -26,6 +28,7 @@ class Blueprint:
     prepared_on: dt.date
     budget: budget_export.BudgetSection
     assessment: assessment_export.AssessmentSection
+    clinic: clinic.ClinicSummary
     budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
@@ -54,6 +57,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         prepared_on=today,
         budget=budget_export.gather(store, actor, team_id, today),
         assessment=assessment_export.gather(store, actor, team_id, today),
+        clinic=clinic.summary(store, actor, team_id),
         budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
@@ -130,7 +134,7 @@ def initiative_section(bp: Blueprint) -> list[Flowable]:
     return flow
 
 
-def render_pdf(bp: Blueprint) -> bytes:
+def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
     meta = pdf.Meta(
         title=f"{bp.place_name} Blueprint: {bp.initiative.title or 'priority initiative'}",
         author=f"{bp.profile.city or bp.team.slug} city team",
@@ -145,6 +149,9 @@ def render_pdf(bp: Blueprint) -> bytes:
             bp.assessment, None, "Where the city stands: technology self-assessment")]
     if bp.tools_started["budget"]:
         body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
+    if include_clinic and bp.clinic.started:
+        body += [pdf.new_section(), *clinic_export.appendix(
+            bp.clinic, "Appendix: clinic feedback")]
     return pdf.render(meta, cover(bp), body)
 
 

@@ -32,9 +32,17 @@ for tool in ws.tools():
 actor, team_id, db_file = c.actor, team.id, c.store.path
 
 
+include_clinic = True
+if bp.clinic.started:
+    include_clinic = st.checkbox(
+        "Include the clinic feedback as an appendix", value=True,
+        help="The facilitators' and guests' ratings and feedback, with your replies.")
+
+
 def _pdf() -> bytes:
     with Store(db_file, migrate=False) as store:
-        return blueprint.render_pdf(blueprint.gather(store, actor, team_id))
+        return blueprint.render_pdf(blueprint.gather(store, actor, team_id),
+                                    include_clinic=include_clinic)
 
 
 def _workbook() -> bytes:

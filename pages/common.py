@@ -276,6 +276,45 @@ def history_panel(model: type[BaseModel], team_id: int, what: str,
                 st.rerun()
 
 
+def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
+    """Clinic feedback items with replies; anyone who can read may reply, the team and
+    facilitators may resolve. Text is shown as text."""
+    from toolkit import clinic
+
+    c = ctx()
+    names = clinic.areas()
+    for item in items:
+        label = (f"{clinic.KINDS[item['kind']]} on {names.get(item['tool'], item['tool'])}"
+                 + (f" › {item['item']}" if item["item"] else "")
+                 + (" (resolved)" if item["status"] == "resolved" else ""))
+        with st.container(border=True):
+            st.markdown(f"**{label}** · {item['author']}, {item['created_at'][:16]} UTC")
+            st.text(item["text"])
+            for r in item["replies"]:
+                st.caption(f"Reply from {r['author']}, {r['created_at'][:16]} UTC")
+                st.text(r["text"])
+            with st.form(f"reply:{key}:{item['id']}", clear_on_submit=True, border=False):
+                text = st.text_area("Your reply", max_chars=clinic.TEXT_MAX, height=70,
+                                    key=f"reply_text:{key}:{item['id']}")
+                left, right = st.columns(2)
+                send = left.form_submit_button("Send reply")
+                toggle = None
+                if c.actor.can_write(team_id):
+                    toggle = right.form_submit_button(
+                        "Reopen" if item["status"] == "resolved" else "Mark resolved")
+                if send:
+                    try:
+                        clinic.reply(c.store, c.actor, item["id"], text)
+                        st.rerun()
+                    except clinic.FeedbackError as exc:
+                        st.error(str(exc))
+                if toggle:
+                    c.store.set_feedback_status(
+                        c.actor, item["id"],
+                        "open" if item["status"] == "resolved" else "resolved")
+                    st.rerun()
+
+
 def coming_soon(tool_id: str) -> None:
     """A tool page whose tool has not been built into the app yet: one honest line."""
     tool = ws.tool(tool_id)

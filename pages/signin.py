@@ -28,13 +28,15 @@ join_tab, facilitator_tab = st.tabs(["Join your team", "Facilitator"])
 with join_tab, st.form("join", enter_to_submit=True):
     st.header("Join your team")
     code = st.text_input("Join code", placeholder="7KQ2-M9XD-4TPRW", max_chars=40,
-                         help="It is printed on your team's card. Dashes and case do not matter.")
+                         help="It is printed on your team's card (or in your invitation, for "
+                              "co-facilitators and expert guests). Dashes and case do not "
+                              "matter.")
     name = st.text_input("Your name", max_chars=auth.NAME_MAX,
                          help="Your teammates see who saved each change.")
     if st.form_submit_button("Join", type="primary"):
         with Store(db_path(), migrate=False) as store:
             try:
-                _finish(store, auth.sign_in_team(store, server_key(str(db_path())), code, name,
+                _finish(store, auth.sign_in_with_code(store, server_key(str(db_path())), code, name,
                                                  client))
             except auth.SignInError as exc:
                 st.error(str(exc))

@@ -110,6 +110,31 @@ if upload is not None:
                                                "print the cards above.")
             st.rerun()
 
+st.header("Invite co-facilitators and expert guests")
+st.caption("Each person gets a code to type in the same Join form teams use. A co-facilitator "
+           "can do everything you can. An expert guest can read every case study and leave "
+           "clinic feedback, but cannot change any team's work.")
+with st.form("invite", clear_on_submit=True):
+    left, right = st.columns(2)
+    invitee = left.text_input("Name", max_chars=auth.NAME_MAX)
+    role = right.radio("Role", ["guest", "facilitator"], horizontal=True,
+                       format_func={"guest": "Expert guest", "facilitator": "Co-facilitator"}.get)
+    if st.form_submit_button("Create the invitation"):
+        try:
+            code = auth.create_invite(c.store, c.actor, c.key, role=role, name=invitee)
+            st.success(f"Invitation for {invitee.strip()}: code {code}. Give it to them in "
+                       "person; it works until you withdraw it.")
+        except auth.SignInError as exc:
+            st.error(str(exc))
+invites = [i for i in c.store.invites(c.actor) if not i["revoked_at"]]
+for invite in invites:
+    left, right = st.columns([4, 1])
+    code = auth.unseal(c.key, invite["sealed"]) if show_codes else "••••-••••-•••••"
+    left.write(f"{invite['name']}: {'Co-facilitator' if invite['role'] == 'facilitator' else 'Expert guest'}, code {code}")
+    if right.button("Withdraw", key=f"revoke:{invite['id']}"):
+        c.store.revoke_invite(c.actor, invite["id"])
+        st.rerun()
+
 st.header("Add a team")
 with st.form("add_team", clear_on_submit=True):
     left, right = st.columns(2)

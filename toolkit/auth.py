@@ -188,6 +188,31 @@ def sign_in_team(store: Store, key: bytes, code: str, name: str, client: str = "
     return _start_session(store, role="team", name=name, team_id=team_id, client=client)
 
 
+def sign_in_with_code(store: Store, key: bytes, code: str, name: str, client: str = ""
+                      ) -> SignedIn:
+    """The "Join" form: a team's join code, or an invitation for a co-facilitator or guest."""
+    invite = store.invite_for_digest(join_digest(key, code or ""))
+    if invite is None:
+        return sign_in_team(store, key, code, name, client)
+    name = clean_name(name)
+    store.audit("invite", "ok", actor=name, subject=invite["role"], client=client)
+    return _start_session(store, role=invite["role"], name=f"{name} ({invite['name']})"
+                          if invite["name"] and invite["name"] != name else name,
+                          team_id=None, client=client)
+
+
+def create_invite(store: Store, actor, key: bytes, *, role: str, name: str) -> str:
+    """A code for a co-facilitator or an expert guest, used on the same Join form."""
+    if role not in ("facilitator", "guest"):
+        raise SignInError("An invitation is for a facilitator or an expert guest.")
+    name = clean_name(name)
+    code = new_join_code()
+    store.create_invite(actor, role=role, name=name, digest=join_digest(key, code),
+                        sealed=seal(key, code))
+    store.audit("invite", "created", actor=actor.name, subject=role, detail=name)
+    return code
+
+
 def sign_in_facilitator(store: Store, password: str, name: str = "Facilitator",
                         client: str = "") -> SignedIn:
     name = clean_name(name or "Facilitator")

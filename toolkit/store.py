@@ -296,6 +296,56 @@ def _m002_budget(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="004_clinic_and_invites")
+def _m004_clinic_and_invites(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            tool TEXT NOT NULL,
+            item TEXT NOT NULL DEFAULT '',
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            author TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            resolved_by TEXT,
+            resolved_at TEXT
+        );
+        CREATE INDEX feedback_by_team ON feedback(team_id, status);
+        CREATE TABLE feedback_replies (
+            id INTEGER PRIMARY KEY,
+            feedback_id INTEGER NOT NULL REFERENCES feedback(id),
+            text TEXT NOT NULL,
+            author TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE clinic_ratings (
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            tool TEXT NOT NULL,
+            rating TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, tool)
+        );
+        CREATE TABLE invites (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            name TEXT NOT NULL,
+            code_digest TEXT NOT NULL UNIQUE,
+            sealed TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        """
+    )
+
+
 # --- the store ------------------------------------------------------------------------
 
 
@@ -798,6 +848,127 @@ class Store:
             clause += f" AND {_dimension(column)} = ?"
             params.append(value)
         return clause, params
+
+    # --- clinic feedback: facilitators and expert guests comment; teams reply and resolve ---
+
+    def add_feedback(self, actor: Actor, team_id: int, *, tool: str, item: str, kind: str,
+                     text: str) -> int:
+        if actor.role not in ("facilitator", "guest", "system") or not actor.can_read(team_id):
+            raise AccessDenied("Only facilitators and expert guests give clinic feedback.")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO feedback(team_id, tool, item, kind, text, author, author_role, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (team_id, tool, item, kind, text, actor.name, actor.role, _iso(utcnow())),
+            )
+        return cursor.lastrowid
+
+    def feedback(self, actor: Actor, team_id: int, *, tool: str | None = None
+                 ) -> list[dict[str, Any]]:
+        """A team's feedback items, newest first, each with its replies in order."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only read feedback on your own team's work.")
+        sql, params = "SELECT * FROM feedback WHERE team_id = ?", [team_id]
+        if tool is not None:
+            sql, params = sql + " AND tool = ?", [*params, tool]
+        items = [dict(r) for r in self._all(sql + " ORDER BY id DESC", tuple(params))]
+        replies: dict[int, list[dict[str, Any]]] = {}
+        if items:
+            marks = ",".join("?" * len(items))
+            for r in self._all(
+                f"SELECT * FROM feedback_replies WHERE feedback_id IN ({marks}) ORDER BY id",  # noqa: S608 - placeholders only
+                tuple(i["id"] for i in items),
+            ):
+                replies.setdefault(r["feedback_id"], []).append(dict(r))
+        for item in items:
+            item["replies"] = replies.get(item["id"], [])
+        return items
+
+    def _feedback_team(self, feedback_id: int) -> int:
+        row = self._one("SELECT team_id FROM feedback WHERE id = ?", (feedback_id,))
+        if row is None:
+            raise NotFound("That feedback item no longer exists.")
+        return row["team_id"]
+
+    def reply_feedback(self, actor: Actor, feedback_id: int, text: str) -> None:
+        if not actor.can_read(self._feedback_team(feedback_id)):
+            raise AccessDenied("You can only reply to feedback on your own team's work.")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO feedback_replies(feedback_id, text, author, author_role, "
+                "created_at) VALUES (?, ?, ?, ?, ?)",
+                (feedback_id, text, actor.name, actor.role, _iso(utcnow())),
+            )
+
+    def set_feedback_status(self, actor: Actor, feedback_id: int, status: str) -> None:
+        team_id = self._feedback_team(feedback_id)
+        if not actor.can_write(team_id):
+            raise AccessDenied("Only the team and facilitators can resolve feedback.")
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE feedback SET status = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
+                (status, actor.name if status == "resolved" else None,
+                 _iso(utcnow()) if status == "resolved" else None, feedback_id),
+            )
+
+    def set_clinic_rating(self, actor: Actor, team_id: int, tool: str, rating: str,
+                          summary: str) -> None:
+        if actor.role not in ("facilitator", "guest", "system") or not actor.can_read(team_id):
+            raise AccessDenied("Only facilitators and expert guests rate a case study.")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO clinic_ratings(team_id, tool, rating, summary, author, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(team_id, tool) DO UPDATE SET "
+                "rating = excluded.rating, summary = excluded.summary, "
+                "author = excluded.author, updated_at = excluded.updated_at",
+                (team_id, tool, rating, summary, actor.name, _iso(utcnow())),
+            )
+
+    def clinic_ratings(self, actor: Actor, team_id: int) -> dict[str, dict[str, Any]]:
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only read feedback on your own team's work.")
+        rows = self._all("SELECT * FROM clinic_ratings WHERE team_id = ?", (team_id,))
+        return {r["tool"]: dict(r) for r in rows}
+
+    def open_feedback_counts(self, actor: Actor) -> dict[int, int]:
+        """Open items per team, for the facilitators' cohort view."""
+        if not actor.is_staff:
+            raise AccessDenied("Only facilitators see every team's feedback.")
+        rows = self._all("SELECT team_id, count(*) AS n FROM feedback WHERE status = 'open' "
+                         "GROUP BY team_id")
+        return {r["team_id"]: r["n"] for r in rows}
+
+    # --- invitations for co-facilitators and expert guests ---
+
+    def create_invite(self, actor: Actor, *, role: Role, name: str, digest: str,
+                      sealed: str) -> int:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can invite people.")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO invites(role, name, code_digest, sealed, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (role, name, digest, sealed, actor.name, _iso(utcnow())),
+            )
+        return cursor.lastrowid
+
+    def invites(self, actor: Actor) -> list[dict[str, Any]]:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can see invitations.")
+        return [dict(r) for r in self._all("SELECT * FROM invites ORDER BY id")]
+
+    def revoke_invite(self, actor: Actor, invite_id: int) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can withdraw an invitation.")
+        with self._write() as conn:
+            conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?",
+                         (_iso(utcnow()), invite_id))
+
+    def invite_for_digest(self, digest: str) -> dict[str, Any] | None:
+        """Sign-in lookup; auth.py calls it before anyone is signed in."""
+        row = self._one("SELECT role, name FROM invites WHERE code_digest = ? "
+                        "AND revoked_at IS NULL", (digest,))
+        return dict(row) if row else None
 
     # --- sessions, tickets, audit (used by auth.py only) ---
 

@@ -131,3 +131,19 @@ def test_pages_render_to_images_that_are_not_blank(store, teams, tmp_path):
         pixels = page.read_bytes().split(b"\n", 3)[3]
         dark = sum(1 for value in pixels if value < 128)
         assert dark > 200, f"{page.name} looks blank"
+
+
+def test_the_clinic_appendix_is_included_unless_the_team_leaves_it_out(store, teams):
+    from tests.helpers import FACILITATOR
+    from toolkit import clinic
+
+    team = teams["lakeport"]
+    clinic.give_feedback(store, FACILITATOR, team.id, tool="home", kind="must_fix",
+                         text="Name the accountable executive <b>now</b>.")
+    clinic.rate(store, FACILITATOR, team.id, "home", "partly", "Goal needs a date.")
+    bp = blueprint.gather(store, member(team), team.id, today=DAY)
+    with_it = _text(blueprint.render_pdf(bp))
+    assert "Appendix: clinic feedback" in with_it
+    assert "executive <b>now</b>." in with_it  # markup typed by a person prints literally
+    assert "Appendix: clinic feedback" not in _text(blueprint.render_pdf(bp,
+                                                                       include_clinic=False))

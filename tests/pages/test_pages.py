@@ -12,7 +12,7 @@ from toolkit.store import SYSTEM
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TEAM_PAGES = ["pages/home.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
               "pages/engagement.py", "pages/guidebook.py", "pages/blueprint.py"]
-FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", *TEAM_PAGES]
+FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", "pages/clinic.py", *TEAM_PAGES]
 
 
 def _app(token: str | None = None) -> AppTest:
@@ -78,7 +78,7 @@ def test_a_wrong_facilitator_password_is_refused(store, demo):
     assert "not right" in at.error[0].value
 
 
-@pytest.mark.parametrize("page", TEAM_PAGES)
+@pytest.mark.parametrize("page", [*TEAM_PAGES, "pages/feedback.py"])
 def test_every_team_page_renders_for_a_team_member(team_token, page):
     at = _app(team_token)
     at.switch_page(page).run()
