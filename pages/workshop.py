@@ -1,9 +1,13 @@
-"""Workshop (facilitators): the cohort at a glance."""
+"""Workshop (facilitators): every team's progress per tool, refreshed during the session."""
+
+import datetime as dt
 
 import streamlit as st
 
 from pages.common import ctx
+from toolkit import progress
 from toolkit import workshop as ws
+from toolkit.store import utcnow
 
 c = ctx()
 st.title("Workshop")
@@ -11,22 +15,70 @@ workshops = c.store.list_workshops(c.actor)
 if not workshops:
     st.info("There is no workshop yet. Create one on the Teams page.")
     st.stop()
+workshop = workshops[-1]
+if len(workshops) > 1:
+    workshop = st.selectbox("Workshop", workshops, index=len(workshops) - 1,
+                            format_func=lambda w: w.name)
+when = " to ".join(d.strftime("%B %d, %Y") for d in (workshop.starts_on, workshop.ends_on) if d)
+st.caption(" · ".join(x for x in (workshop.name, workshop.place, when) if x))
 
-for w in workshops:
-    st.header(w.name)
-    when = " to ".join(d.strftime("%B %d, %Y") for d in (w.starts_on, w.ends_on) if d)
-    st.caption(" · ".join(x for x in (w.place, when) if x))
-    rows = []
-    for team in c.store.list_teams(c.actor, w.id):
-        overview = ws.team_overview(c.store, c.actor, team)
-        rows.append({
-            "City": f"{team.city}, {team.state}".strip(", "),
-            "Priority area": overview.area_label,
-            "Initiative": overview.title,
-            "Home page": "Complete" if not overview.missing else f"Missing {len(overview.missing)}",
-            "Last saved (UTC)": overview.last_activity,
+names = {"home": "Initiative", "assessment": "Assessment",
+         **{t.id: t.name for t in ws.tools()}}
+left, middle, right = st.columns(3)
+only_stuck = left.toggle("Only teams that seem stuck",
+                         help=f"No save in the last {progress.STUCK_AFTER.seconds // 60} "
+                              "minutes, or nothing started.")
+area_ids = [a.id for a in ws.areas()]
+area_filter = middle.multiselect("Priority areas", area_ids,
+                                 format_func={a.id: a.short for a in ws.areas()}.get)
+order = right.selectbox("Sort by", ["City", "Least progress first", "Most open feedback",
+                                    "Longest without a save"])
+
+
+@st.fragment(run_every=dt.timedelta(seconds=30))
+def dashboard() -> None:
+    """Re-reads the database every 30 seconds so the room's progress shows without a click."""
+    from toolkit.store import Store
+
+    with Store(c.store.path, migrate=False) as store:
+        rows = progress.cohort(store, c.actor, workshop.id)
+        areas = {t.team.id: store.load(c.actor, t.team.id, ws.Initiative).body.area
+                 for t in rows}
+    now = utcnow()
+    if only_stuck:
+        rows = [r for r in rows if r.stuck(now)]
+    if area_filter:
+        rows = [r for r in rows if areas[r.team.id] in area_filter]
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    sorters = {
+        "City": lambda r: r.team.city.lower(),
+        "Least progress first": lambda r: r.overall,
+        "Most open feedback": lambda r: -r.open_feedback,
+        "Longest without a save": lambda r: r.last_activity or oldest,
+    }
+    rows.sort(key=sorters[order])
+    if not rows:
+        st.info("No team matches these filters.")
+        return
+    table = []
+    for r in rows:
+        minutes = int((now - r.last_activity).total_seconds() // 60) if r.last_activity else None
+        table.append({
+            "City": f"{r.team.city}, {r.team.state}".strip(", "),
+            **{names[tool]: round(p.share * 100) for tool, p in r.by_tool.items()},
+            "Last save": f"{minutes} min ago" if minutes is not None else "never",
+            "Open feedback": r.open_feedback,
+            "Seems stuck": "yes" if r.stuck(now) else "",
+            "Still missing": "; ".join(f"{names[t]}: {', '.join(p.missing)}"
+                                       for t, p in r.by_tool.items() if p.missing)[:300],
         })
-    if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
-    else:
-        st.info("No teams in this workshop yet. Add them on the Teams page.")
+    st.dataframe(
+        table, hide_index=True, width="stretch",
+        column_config={names[t]: st.column_config.ProgressColumn(
+            names[t], min_value=0, max_value=100, format="%d%%") for t in progress.CHECKS},
+    )
+    st.caption(f"{len(rows)} teams. Progress comes from each tool's own checks, not from page "
+               f"visits. Updated {now:%H:%M:%S} UTC; refreshes every 30 seconds.")
+
+
+dashboard()
