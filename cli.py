@@ -12,6 +12,7 @@ from pathlib import Path
 from toolkit import auth
 from toolkit.content import ContentError
 from toolkit.demo import create_demo
+from toolkit.guidebook import seed_guidebook
 from toolkit.store import SYSTEM, Store, StoreError, db_path
 
 ROOT = Path(__file__).resolve().parent
@@ -43,6 +44,8 @@ def prepare(*, demo: bool) -> None:
         key = auth.server_key(store.path)
         password = auth.ensure_facilitator_password(store)
         codes = create_demo(store, key) if demo and not store.list_workshops(SYSTEM) else None
+        # New or updated seed entries of the guidebook reach existing databases too.
+        seed_guidebook(store)
         teams = store.list_teams(SYSTEM)
     print(f"ISC Blueprint database: {db_path()} ({len(teams)} teams)")
     _print_secrets(password, codes)

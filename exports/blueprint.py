@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 from exports import assessment as assessment_export
 from exports import budget as budget_export
 from exports import clinic as clinic_export
+from exports import guidebook as guidebook_export
 from exports import pdf, workbook
 from toolkit import clinic
 from toolkit import workshop as ws
@@ -29,6 +30,7 @@ class Blueprint:
     budget: budget_export.BudgetSection
     assessment: assessment_export.AssessmentSection
     clinic: clinic.ClinicSummary
+    guidebook: guidebook_export.GuidebookSection
     budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
@@ -41,6 +43,7 @@ class Blueprint:
         # A tool is in the Blueprint once the team has put something into it.
         started = {tool.id: False for tool in ws.tools()}
         started["budget"] = self.budget.started
+        started["guidebook"] = self.guidebook.started
         return started
 
 
@@ -58,6 +61,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         budget=budget_export.gather(store, actor, team_id, today),
         assessment=assessment_export.gather(store, actor, team_id, today),
         clinic=clinic.summary(store, actor, team_id),
+        guidebook=guidebook_export.gather(store, actor, team_id, today),
         budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
@@ -149,6 +153,9 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
             bp.assessment, None, "Where the city stands: technology self-assessment")]
     if bp.tools_started["budget"]:
         body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
+    if bp.tools_started["guidebook"]:
+        body += [pdf.new_section(),
+                 *guidebook_export.section(bp.guidebook, 5, tools["guidebook"].name)]
     if include_clinic and bp.clinic.started:
         body += [pdf.new_section(), *clinic_export.appendix(
             bp.clinic, "Appendix: clinic feedback")]
@@ -174,4 +181,5 @@ def render_xlsx(bp: Blueprint) -> bytes:
     workbook.add_budget_sheets(wb, lines=bp.budget_lines or [], plan=bp.budget.plan,
                                index=bp.budget.index, years=bp.budget.years)
     assessment_export.add_sheets(wb, bp.assessment)
+    guidebook_export.add_sheets(wb, bp.guidebook)
     return workbook.to_bytes(wb)

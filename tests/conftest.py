@@ -40,8 +40,9 @@ def key(isolated_db):
 
 @pytest.fixture
 def demo(store, key):
-    """The demo workshop; returns {slug: join code}."""
-    return create_demo(store, key)
+    """The demo workshop; returns {slug: join code}. The guidebook starts as seeded only
+    (without the demo team's saved entries), which the guidebook tests rely on."""
+    return create_demo(store, key, guidebook_demo=False)
 
 
 @pytest.fixture

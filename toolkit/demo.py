@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from toolkit import assessment, content
+from toolkit import assessment, content, guidebook
 from toolkit import budget as bg
 from toolkit import budget_import as bi
 from toolkit import workshop as ws
@@ -81,8 +81,13 @@ def demo_documents(slug: str) -> list[ws.Document]:
     return [doc for doc in found if doc is not None]
 
 
-def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
-    """Create the demo workshop unless it exists; return {team slug: join code} when created."""
+def create_demo(store: Store, key: bytes, *, guidebook_demo: bool = True
+                ) -> dict[str, str] | None:
+    """Create the demo workshop unless it exists; return {team slug: join code} when created.
+
+    `guidebook_demo=False` leaves the demo team's saved guidebook entries out, for tests that
+    need an untouched guidebook.
+    """
     demo = demo_content()
     if any(w.slug == demo.workshop.slug for w in store.list_workshops(SYSTEM)):
         return None
@@ -94,6 +99,7 @@ def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
         starts_on=demo.workshop.starts_on,
         ends_on=demo.workshop.ends_on,
     )
+    guidebook.seed_guidebook(store)
     codes = {}
     for item in demo.teams:
         team, code = ws.add_team(
@@ -110,4 +116,6 @@ def create_demo(store: Store, key: bytes) -> dict[str, str] | None:
             store.save(SYSTEM, team.id, plan, base_version=0)
         for document in demo_documents(item.slug):
             store.save(SYSTEM, team.id, document, base_version=0)
+        if guidebook_demo and guidebook.demo_document(item.slug):
+            guidebook.load_demo(store, team.id)
     return codes

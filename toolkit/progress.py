@@ -69,11 +69,21 @@ def assessment(store: Store, actor: Actor, team_id: int) -> Progress:
     return Progress(done, total, () if done == total else (f"{total - done} statements",))
 
 
+def guidebook(store: Store, actor: Actor, team_id: int) -> Progress:
+    saved = store.guide_saved(actor, team_id, include_contact=False)
+    return _steps([
+        (len(saved) >= 3, "at least three entries in 'who we will call'"),
+        (bool(saved) and all(s.note.strip() for s in saved),
+         "a note on why for each saved entry"),
+    ])
+
+
 # Tool id -> check. Tools add theirs here as they land.
 CHECKS: dict[str, Callable[[Store, Actor, int], Progress]] = {
     "home": home,
     "assessment": assessment,
     "budget": budget,
+    "guidebook": guidebook,
 }
 
 

@@ -11,11 +11,14 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
 
 import sqlite_utils
 from pydantic import BaseModel
@@ -152,6 +155,102 @@ class Session:
     @property
     def actor(self) -> Actor:
         return Actor(role=self.role, name=self.name, team_id=self.team_id)
+
+
+# --- the resource guidebook ----------------------------------------------------------------
+
+GUIDE_KINDS = ("organization", "program", "case_study", "person")
+GUIDE_STATUSES = ("pending", "approved", "rejected", "withdrawn")
+# What a person edits; the rest (status, who, when) the store keeps itself.
+GUIDE_FIELDS = ("kind", "name", "title", "organization", "city", "state", "topics", "summary",
+                "help_with", "contact", "website", "source", "last_verified", "verify_note",
+                "consent_given")
+GUIDE_SEED_BY = "guidebook content"  # `updated_by` of a seed entry nobody has edited since
+GUIDE_LISTED = ("approved", "pending")  # what searches show unless asked for more
+# Full-text columns and their bm25 weights: a hit in the name counts most.
+GUIDE_FTS_COLUMNS = ("name", "title", "organization", "summary", "help_with", "topics_text", "city")
+GUIDE_FTS_WEIGHTS = (10.0, 3.0, 5.0, 1.5, 2.0, 4.0, 1.0)
+GUIDE_NOTE_LIMIT = 600
+GUIDE_REASON_LIMIT = 400
+
+
+class InvalidEntry(StoreError):
+    """A guidebook change the store will not keep (no consent, no reason, a bad status)."""
+
+
+class DuplicateEntry(Conflict):
+    """The entry is already in the guidebook; `existing_id` names the one to use instead."""
+
+    def __init__(self, message: str, existing_id: int):
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+@dataclass(frozen=True)
+class GuideEntry:
+    id: int
+    content_id: str | None  # the seed's id in content/guidebook.yaml; None for contributions
+    workshop_id: int | None  # None: listed for every cohort
+    kind: str
+    name: str
+    title: str
+    organization: str
+    city: str
+    state: str
+    topics: tuple[str, ...]
+    summary: str
+    help_with: str
+    contact: str | None  # None when the caller asked for an entry without contact details
+    website: str
+    source: str
+    last_verified: dt.date | None
+    verify_note: str
+    consent_given: bool
+    status: str
+    reject_reason: str
+    contributed_by_team_id: int | None
+    version: int
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+
+    def fields(self) -> dict[str, Any]:
+        """The editable fields, as a form or a CSV row starts from."""
+        return {name: getattr(self, name) for name in GUIDE_FIELDS}
+
+
+@dataclass(frozen=True)
+class GuideResults:
+    entries: list[GuideEntry]
+    total: int  # how many match in all, beyond `limit`
+
+
+@dataclass(frozen=True)
+class GuideChange:
+    """One line of an entry's history: what happened, who did it, and the entry after it."""
+
+    id: int
+    entry_id: int
+    version: int
+    action: str  # created, seeded, imported, edited, approved, rejected, withdrawn
+    changed: tuple[str, ...]
+    reason: str
+    snapshot: dict[str, Any]
+    at: dt.datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class SavedGuideEntry:
+    """An entry on a team's "who we will call" list, with the team's note on why."""
+
+    team_id: int
+    entry_id: int
+    note: str
+    saved_by: str
+    saved_at: dt.datetime
+    entry: GuideEntry | None  # None once the entry is withdrawn or no longer shared
 
 
 def utcnow() -> dt.datetime:
@@ -293,6 +392,75 @@ def _m002_budget(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX budget_lines_by_import ON budget_lines(import_id);
         """
+    )
+
+
+@migrations(name="003_guidebook")
+def _m003_guidebook(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE guide_entries (
+            id INTEGER PRIMARY KEY,
+            content_id TEXT UNIQUE,
+            workshop_id INTEGER REFERENCES workshops(id),
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            organization TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT '',
+            topics TEXT NOT NULL DEFAULT '[]',
+            topics_text TEXT NOT NULL DEFAULT '',
+            summary TEXT NOT NULL DEFAULT '',
+            help_with TEXT NOT NULL DEFAULT '',
+            contact TEXT NOT NULL DEFAULT '',
+            website TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL DEFAULT '',
+            last_verified TEXT,
+            verify_note TEXT NOT NULL DEFAULT '',
+            consent_given INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+            reject_reason TEXT NOT NULL DEFAULT '',
+            contributed_by_team_id INTEGER REFERENCES teams(id),
+            name_key TEXT NOT NULL,
+            website_key TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            CHECK (kind != 'person' OR consent_given = 1)
+        );
+        CREATE INDEX guide_entries_by_name_key ON guide_entries(name_key);
+        CREATE INDEX guide_entries_by_website_key ON guide_entries(website_key);
+        CREATE INDEX guide_entries_by_status ON guide_entries(status, contributed_by_team_id);
+        CREATE TABLE guide_entry_history (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES guide_entries(id),
+            version INTEGER NOT NULL,
+            action TEXT NOT NULL,
+            changed TEXT NOT NULL DEFAULT '[]',
+            reason TEXT NOT NULL DEFAULT '',
+            snapshot TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL
+        );
+        CREATE INDEX guide_history_by_entry ON guide_entry_history(entry_id, id);
+        CREATE TABLE guide_saved (
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            entry_id INTEGER NOT NULL REFERENCES guide_entries(id),
+            note TEXT NOT NULL DEFAULT '',
+            saved_by TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            PRIMARY KEY (team_id, entry_id)
+        );
+        """
+    )
+    # Porter stemming lets "permit" find "permitting"; the triggers keep the index in step
+    # with every insert, update and delete, so no code path can forget to reindex.
+    db["guide_entries"].enable_fts(
+        GUIDE_FTS_COLUMNS, create_triggers=True,
+        tokenize="porter unicode61 remove_diacritics 2",
     )
 
 
@@ -849,6 +1017,432 @@ class Store:
             params.append(value)
         return clause, params
 
+    # --- the resource guidebook (a shared directory, not a team document) ---
+    #
+    # Who sees what: approved entries, everyone signed in; a pending, rejected or withdrawn
+    # entry, only the team that contributed it and the facilitators. Contact details go out
+    # unless the caller passes include_contact=False (a future public view).
+
+    @staticmethod
+    def _guide_visible(actor: Actor) -> tuple[str, list[Any]]:
+        if actor.is_staff:
+            return "1", []
+        if actor.role == "team":
+            return "(e.status = 'approved' OR e.contributed_by_team_id = ?)", [actor.team_id]
+        return "e.status = 'approved'", []
+
+    def _guide_row(self, entry_id: int) -> sqlite3.Row | None:
+        return self._one("SELECT * FROM guide_entries e WHERE e.id = ?", (entry_id,))
+
+    def _guide_row_for(self, actor: Actor, entry_id: int) -> sqlite3.Row:
+        clause, params = self._guide_visible(actor)
+        row = self._one(f"SELECT * FROM guide_entries e WHERE e.id = ? AND {clause}",  # noqa: S608 - clause is fixed SQL
+                        (entry_id, *params))
+        if row is None:
+            raise NotFound("That guidebook entry does not exist or is not shared with you.")
+        return row
+
+    def guide_entry(self, actor: Actor, entry_id: int, *, include_contact: bool = True
+                    ) -> GuideEntry:
+        return _guide_entry(self._guide_row_for(actor, entry_id), include_contact)
+
+    def guide_search(
+        self,
+        actor: Actor,
+        query: str = "",
+        *,
+        kind: str | None = None,
+        topic: str | None = None,
+        city: str | None = None,
+        state: str | None = None,
+        statuses: tuple[str, ...] = GUIDE_LISTED,
+        contributed_by: int | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        include_contact: bool = True,
+        topic_first: bool = False,
+    ) -> GuideResults:
+        """Entries the actor may see, best match first (bm25); by name when there is no query
+        (or, with `topic_first`, entries that name `topic` first, then by name).
+
+        Every word must match (as a prefix, so "perm" finds permits); when that finds
+        nothing, any word may match, still ranked by relevance.
+        """
+        clause, params = self._guide_visible(actor)
+        where, args = [clause], list(params)
+        unknown = set(statuses) - set(GUIDE_STATUSES)
+        if unknown or not statuses:
+            raise ValueError(f"unknown guidebook statuses {sorted(unknown)}")
+        where.append(f"e.status IN ({','.join('?' * len(statuses))})")
+        args += list(statuses)
+        if kind:
+            where.append("e.kind = ?")
+            args.append(kind)
+        if topic:
+            where.append("EXISTS (SELECT 1 FROM json_each(e.topics) WHERE json_each.value = ?)")
+            args.append(topic)
+        if city and city.strip():
+            where.append("e.city = ? COLLATE NOCASE")
+            args.append(city.strip())
+        if state and state.strip():
+            where.append("e.state = ?")
+            args.append(state.strip().upper())
+        if contributed_by is not None:
+            where.append("e.contributed_by_team_id = ?")
+            args.append(contributed_by)
+        limit, offset = max(0, min(int(limit), 500)), max(0, int(offset))
+        words = _fts_words(query)
+        if not words:
+            sql_where = " AND ".join(where)
+            total = self._one(f"SELECT count(*) AS n FROM guide_entries e WHERE {sql_where}",  # noqa: S608 - fixed clauses, bound values
+                              tuple(args))["n"]
+            order, order_args = "e.name COLLATE NOCASE, e.id", []
+            if topic_first and topic:
+                # json_each's key is the position in the list: 0 for an entry's main topic.
+                order = ("(SELECT json_each.key FROM json_each(e.topics) WHERE json_each.value "
+                         "= ?), json_array_length(e.topics), e.name COLLATE NOCASE, e.id")
+                order_args = [topic]
+            rows = self._all(
+                f"SELECT e.* FROM guide_entries e WHERE {sql_where} "  # noqa: S608
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                (*args, *order_args, limit, offset))
+            return GuideResults([_guide_entry(r, include_contact) for r in rows], total)
+        weights = ", ".join(str(w) for w in GUIDE_FTS_WEIGHTS)
+        for joiner in (" ", " OR ") if len(words) > 1 else (" ",):
+            match = joiner.join(f'"{w}"*' for w in words)
+            sql_where = " AND ".join(["guide_entries_fts MATCH ?", *where])
+            base = ("FROM guide_entries_fts JOIN guide_entries e "
+                    f"ON e.id = guide_entries_fts.rowid WHERE {sql_where}")
+            total = self._one(f"SELECT count(*) AS n {base}", (match, *args))["n"]  # noqa: S608
+            if total:
+                break
+        rows = self._all(
+            f"SELECT e.*, bm25(guide_entries_fts, {weights}) AS rank {base} "  # noqa: S608
+            "ORDER BY rank, e.name COLLATE NOCASE, e.id LIMIT ? OFFSET ?",
+            (match, *args, limit, offset))
+        return GuideResults([_guide_entry(r, include_contact) for r in rows], total)
+
+    def guide_places(self, actor: Actor) -> tuple[list[str], list[str]]:
+        """The cities and states of the entries the actor can find, for the filters."""
+        clause, params = self._guide_visible(actor)
+        rows = self._all(
+            f"SELECT DISTINCT e.city, e.state FROM guide_entries e WHERE {clause} "  # noqa: S608
+            "AND e.status IN ('approved', 'pending')", tuple(params))
+        cities = sorted({r["city"] for r in rows if r["city"]}, key=str.casefold)
+        states = sorted({r["state"] for r in rows if r["state"]})
+        return cities, states
+
+    def _guide_duplicate(self, fields: dict[str, Any], exclude_id: int | None = None
+                         ) -> sqlite3.Row | None:
+        """A listed entry with the same name and organization, or (for organizations,
+        programs and case studies) the same website."""
+        # Two lookups rather than one OR, so that each uses its index.
+        listed = ("SELECT id, name, kind, status FROM guide_entries "
+                  "WHERE status IN ('approved', 'pending') AND id != ? AND ")
+        order = " ORDER BY status = 'approved' DESC, id LIMIT 1"
+        name_key = guide_name_key(fields["name"], fields.get("organization") or "")
+        row = self._one(listed + "name_key = ?" + order, (exclude_id or -1, name_key))
+        website_key = guide_website_key(fields.get("website") or "")
+        if row is None and website_key and fields["kind"] != "person":
+            row = self._one(listed + "website_key = ? AND kind != 'person'" + order,
+                            (exclude_id or -1, website_key))
+        return row
+
+    @staticmethod
+    def _guide_duplicate_message(row: sqlite3.Row) -> str:
+        waiting = " It is waiting for a facilitator's review." if row["status"] == "pending" else ""
+        return (f"This looks like an entry already in the guidebook: \"{row['name']}\" "
+                f"({row['kind'].replace('_', ' ')}, entry {row['id']}).{waiting} "
+                "Save that entry to your list, or ask a facilitator to update it.")
+
+    def _guide_check(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """The store's own guard on what it keeps, whatever form or file the fields came from."""
+        missing = [f for f in ("kind", "name", "help_with") if not fields.get(f)]
+        if missing:
+            raise InvalidEntry(f"A guidebook entry needs: {', '.join(missing)}.")
+        if fields["kind"] not in GUIDE_KINDS:
+            raise InvalidEntry(f"'{fields['kind']}' is not a kind of guidebook entry.")
+        if fields["kind"] == "person" and not fields.get("consent_given"):
+            raise InvalidEntry("A person can only be listed after they agree to it. "
+                               "Tick the box that says they agreed.")
+        website = fields.get("website") or ""
+        if website and not website.startswith("https://"):
+            raise InvalidEntry("A website must start with https://.")
+        return {name: fields.get(name) for name in GUIDE_FIELDS} | {
+            "topics_text": fields.get("topics_text")
+            or " ".join(t.replace("_", " ") for t in fields.get("topics") or [])}
+
+    def _guide_values(self, fields: dict[str, Any]) -> dict[str, Any]:
+        last = fields.get("last_verified")
+        return {
+            "kind": fields["kind"], "name": fields["name"],
+            "title": fields.get("title") or "", "organization": fields.get("organization") or "",
+            "city": fields.get("city") or "", "state": (fields.get("state") or "").upper(),
+            "topics": json.dumps(list(fields.get("topics") or [])),
+            "topics_text": fields.get("topics_text") or "",
+            "summary": fields.get("summary") or "", "help_with": fields["help_with"],
+            "contact": fields.get("contact") or "", "website": fields.get("website") or "",
+            "source": fields.get("source") or "",
+            "last_verified": last.isoformat() if isinstance(last, dt.date) else (last or None),
+            "verify_note": fields.get("verify_note") or "",
+            "consent_given": int(bool(fields.get("consent_given"))),
+            "name_key": guide_name_key(fields["name"], fields.get("organization") or ""),
+            "website_key": guide_website_key(fields.get("website") or ""),
+        }
+
+    def _guide_insert(self, conn: sqlite3.Connection, values: dict[str, Any], *, status: str,
+                      content_id: str | None, workshop_id: int | None, team_id: int | None,
+                      by: str, now: str, action: str) -> int:
+        row = {**values, "status": status, "content_id": content_id, "workshop_id": workshop_id,
+               "contributed_by_team_id": team_id, "version": 1, "created_at": now,
+               "created_by": by, "updated_at": now, "updated_by": by}
+        columns = ", ".join(row)
+        cursor = conn.execute(
+            f"INSERT INTO guide_entries({columns}) VALUES ({', '.join('?' * len(row))})",  # noqa: S608 - our own column names
+            tuple(row.values()))
+        self._guide_log(conn, cursor.lastrowid, action, list(GUIDE_FIELDS), "", by, now)
+        return cursor.lastrowid
+
+    def _guide_log(self, conn: sqlite3.Connection, entry_id: int, action: str,
+                   changed: list[str], reason: str, by: str, now: str) -> None:
+        row = self._guide_row(entry_id)
+        snapshot = _guide_entry(row, True)
+        data = {**snapshot.fields(), "status": snapshot.status,
+                "reject_reason": snapshot.reject_reason}
+        data["last_verified"] = row["last_verified"]
+        data["topics"] = list(snapshot.topics)
+        conn.execute(
+            "INSERT INTO guide_entry_history(entry_id, version, action, changed, reason, "
+            "snapshot, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, row["version"], action, json.dumps(changed), reason, json.dumps(data),
+             now, by))
+
+    def guide_seed(self, actor: Actor, entries: list[dict[str, Any]]) -> tuple[int, int]:
+        """Add the content seed, keyed by each entry's `content_id`; (added, updated).
+
+        Running it again adds nothing. A seed entry nobody has touched since is refreshed from
+        content; one a facilitator edited, withdrew or approved is left as they made it.
+        """
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can load the guidebook's seed entries.")
+        added = updated = 0
+        now = _iso(utcnow())
+        with self._write() as conn:
+            for item in entries:
+                content_id = item["content_id"]
+                values = self._guide_values(self._guide_check(item))
+                row = self._one("SELECT * FROM guide_entries WHERE content_id = ?", (content_id,))
+                if row is None:
+                    self._guide_insert(conn, values, status="approved", content_id=content_id,
+                                       workshop_id=None, team_id=None, by=GUIDE_SEED_BY,
+                                       now=now, action="seeded")
+                    added += 1
+                    continue
+                changed = [k for k, v in values.items() if row[k] != v]
+                if not changed or row["updated_by"] != GUIDE_SEED_BY:
+                    continue
+                sets = ", ".join(f"{k} = ?" for k in changed)
+                conn.execute(
+                    f"UPDATE guide_entries SET {sets}, version = version + 1, "  # noqa: S608 - our own column names
+                    "updated_at = ? WHERE id = ?",
+                    (*[values[k] for k in changed], now, row["id"]))
+                self._guide_log(conn, row["id"], "seeded",
+                                [k for k in changed if k in GUIDE_FIELDS], "", GUIDE_SEED_BY, now)
+                updated += 1
+        return added, updated
+
+    def guide_add(self, actor: Actor, fields: dict[str, Any]) -> GuideEntry:
+        """A team's contribution waits for a facilitator; a facilitator's is listed at once."""
+        if actor.role == "guest":
+            raise AccessDenied("Guests can read the guidebook but not add to it.")
+        if actor.role not in ("team", "facilitator", "system"):
+            raise AccessDenied("Sign in to add to the guidebook.")
+        values = self._guide_values(self._guide_check(fields))
+        workshop_id = None
+        if actor.role == "team":
+            workshop_id = self.get_team(actor, actor.team_id or -1).workshop_id
+        now = _iso(utcnow())
+        with self._write() as conn:
+            duplicate = self._guide_duplicate(fields)
+            if duplicate is not None:
+                raise DuplicateEntry(self._guide_duplicate_message(duplicate), duplicate["id"])
+            entry_id = self._guide_insert(
+                conn, values, status="pending" if actor.role == "team" else "approved",
+                content_id=None, workshop_id=workshop_id,
+                team_id=actor.team_id if actor.role == "team" else None,
+                by=actor.name, now=now, action="created")
+        return self.guide_entry(actor, entry_id)
+
+    def guide_import(self, actor: Actor, entries: list[dict[str, Any]]
+                     ) -> list[tuple[int | None, str]]:
+        """Add many entries at once (a facilitator's CSV), all in one transaction.
+
+        Returns, per entry in order, (new id, "") or (None, why it was not added): a duplicate
+        of a listed entry, or of an earlier entry in the same batch, is reported, not added.
+        """
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can import guidebook entries.")
+        checked = [self._guide_check(item) for item in entries]
+        now = _iso(utcnow())
+        results: list[tuple[int | None, str]] = []
+        with self._write() as conn:
+            for fields in checked:
+                duplicate = self._guide_duplicate(fields)
+                if duplicate is not None:
+                    results.append((None, self._guide_duplicate_message(duplicate)))
+                    continue
+                results.append((self._guide_insert(
+                    conn, self._guide_values(fields), status="approved", content_id=None,
+                    workshop_id=None, team_id=None, by=actor.name, now=now, action="imported"),
+                    ""))
+        return results
+
+    def guide_duplicates(self, actor: Actor, entries: list[dict[str, Any]]) -> list[str]:
+        """For each entry, why it would not be added (a listed entry has its name or website),
+        or "": a preview before an import, which checks again as it adds."""
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can import guidebook entries.")
+        out = []
+        for fields in entries:
+            duplicate = self._guide_duplicate(fields)
+            out.append(self._guide_duplicate_message(duplicate) if duplicate else "")
+        return out
+
+    def _guide_may_change(self, actor: Actor, entry_id: int) -> sqlite3.Row:
+        row = self._guide_row_for(actor, entry_id)
+        if actor.is_staff:
+            return row
+        if actor.role == "team" and row["contributed_by_team_id"] == actor.team_id:
+            return row
+        raise AccessDenied("Only the team that added this entry, or a facilitator, can change it.")
+
+    @staticmethod
+    def _guide_stale(row: sqlite3.Row, base_version: int | None) -> None:
+        if base_version is not None and row["version"] != base_version:
+            raise Conflict(f"{row['updated_by']} changed this entry at "
+                           f"{_parse_time(row['updated_at']):%H:%M} UTC while you were looking "
+                           "at it. Their version is shown now; make your change again.")
+
+    def guide_update(self, actor: Actor, entry_id: int, fields: dict[str, Any], *,
+                     base_version: int | None = None) -> GuideEntry:
+        """Edit an entry. A team's edit goes back to the facilitators for review; a
+        facilitator's edit keeps the entry's status."""
+        values = self._guide_values(self._guide_check(fields))
+        now = _iso(utcnow())
+        with self._write() as conn:
+            row = self._guide_may_change(actor, entry_id)
+            self._guide_stale(row, base_version)
+            changed = [k for k, v in values.items() if row[k] != v]
+            if not changed:
+                return _guide_entry(row, True)
+            duplicate = self._guide_duplicate(fields, exclude_id=entry_id)
+            if duplicate is not None:
+                raise DuplicateEntry(self._guide_duplicate_message(duplicate), duplicate["id"])
+            status = row["status"] if actor.is_staff else "pending"
+            sets = ", ".join(f"{k} = ?" for k in changed)
+            conn.execute(
+                f"UPDATE guide_entries SET {sets}, status = ?, version = version + 1, "  # noqa: S608 - our own column names
+                "updated_at = ?, updated_by = ? WHERE id = ?",
+                (*[values[k] for k in changed], status, now, actor.name, entry_id))
+            self._guide_log(conn, entry_id, "edited", [k for k in changed if k in GUIDE_FIELDS],
+                            "", actor.name, now)
+        return self.guide_entry(actor, entry_id)
+
+    def _guide_set_status(self, actor: Actor, entry_id: int, status: str, action: str,
+                          reason: str, base_version: int | None) -> GuideEntry:
+        now = _iso(utcnow())
+        with self._write() as conn:
+            row = self._guide_may_change(actor, entry_id)
+            self._guide_stale(row, base_version)
+            if status == "approved" and row["kind"] == "person" and not row["consent_given"]:
+                raise InvalidEntry("A person can only be listed after they agree to it.")
+            conn.execute(
+                "UPDATE guide_entries SET status = ?, reject_reason = ?, version = version + 1, "
+                "updated_at = ?, updated_by = ? WHERE id = ?",
+                (status, reason, now, actor.name, entry_id))
+            self._guide_log(conn, entry_id, action, [], reason, actor.name, now)
+        return self.guide_entry(actor, entry_id)
+
+    def guide_withdraw(self, actor: Actor, entry_id: int, *,
+                       base_version: int | None = None) -> GuideEntry:
+        """Take an entry off the list; it stays in history and its team still sees it."""
+        return self._guide_set_status(actor, entry_id, "withdrawn", "withdrawn", "",
+                                      base_version)
+
+    def guide_approve(self, actor: Actor, entry_id: int, *,
+                      base_version: int | None = None) -> GuideEntry:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can approve guidebook entries.")
+        return self._guide_set_status(actor, entry_id, "approved", "approved", "", base_version)
+
+    def guide_reject(self, actor: Actor, entry_id: int, reason: str, *,
+                     base_version: int | None = None) -> GuideEntry:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can reject guidebook entries.")
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidEntry("Give a reason, so the team knows what to change.")
+        if len(reason) > GUIDE_REASON_LIMIT:
+            raise InvalidEntry(f"Keep the reason to {GUIDE_REASON_LIMIT} characters or fewer.")
+        return self._guide_set_status(actor, entry_id, "rejected", "rejected", reason,
+                                      base_version)
+
+    def guide_history(self, actor: Actor, entry_id: int) -> list[GuideChange]:
+        """Every change to an entry, newest first: for facilitators and the contributing team."""
+        self._guide_may_change(actor, entry_id)
+        rows = self._all("SELECT * FROM guide_entry_history WHERE entry_id = ? ORDER BY id DESC",
+                         (entry_id,))
+        return [GuideChange(r["id"], r["entry_id"], r["version"], r["action"],
+                            tuple(json.loads(r["changed"])), r["reason"],
+                            json.loads(r["snapshot"]), _parse_time(r["at"]), r["by"])
+                for r in rows]
+
+    def guide_save(self, actor: Actor, team_id: int, entry_id: int, note: str = ""
+                   ) -> SavedGuideEntry:
+        """Put an entry on the team's "who we will call" list, or change its note."""
+        if not actor.can_write(team_id):
+            raise AccessDenied("You can only change your own team's list.")
+        note = (note or "").strip()
+        if len(note) > GUIDE_NOTE_LIMIT:
+            raise InvalidEntry(f"Keep the note to {GUIDE_NOTE_LIMIT} characters or fewer.")
+        as_team = Actor(role="team", name=actor.name, team_id=team_id)
+        now = _iso(utcnow())
+        with self._write() as conn:
+            row = self._guide_row_for(as_team, entry_id)
+            if row["status"] not in GUIDE_LISTED:
+                raise NotFound("That entry is no longer listed, so it cannot be saved.")
+            conn.execute(
+                "INSERT INTO guide_saved(team_id, entry_id, note, saved_by, saved_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(team_id, entry_id) DO UPDATE SET "
+                "note = excluded.note, saved_by = excluded.saved_by, saved_at = excluded.saved_at",
+                (team_id, entry_id, note, actor.name, now))
+        return next(s for s in self.guide_saved(actor, team_id) if s.entry_id == entry_id)
+
+    def guide_unsave(self, actor: Actor, team_id: int, entry_id: int) -> None:
+        if not actor.can_write(team_id):
+            raise AccessDenied("You can only change your own team's list.")
+        with self._write() as conn:
+            conn.execute("DELETE FROM guide_saved WHERE team_id = ? AND entry_id = ?",
+                         (team_id, entry_id))
+
+    def guide_saved(self, actor: Actor, team_id: int, *, include_contact: bool = True
+                    ) -> list[SavedGuideEntry]:
+        """The team's "who we will call" list in the order it was saved. An entry withdrawn
+        since (or no longer shared with the team) keeps its note but not its details."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        clause, params = self._guide_visible(Actor(role="team", name="", team_id=team_id))
+        rows = self._all(
+            f"SELECT s.team_id, s.entry_id, s.note, s.saved_by, s.saved_at, "  # noqa: S608 - fixed clause
+            f"({clause} AND e.status IN ('approved', 'pending')) AS listed, e.* "
+            "FROM guide_saved s JOIN guide_entries e ON e.id = s.entry_id "
+            "WHERE s.team_id = ? ORDER BY s.saved_at, s.rowid",
+            (*params, team_id))
+        return [SavedGuideEntry(r["team_id"], r["entry_id"], r["note"], r["saved_by"],
+                                _parse_time(r["saved_at"]),
+                                _guide_entry(r, include_contact) if r["listed"] else None)
+                for r in rows]
+
     # --- clinic feedback: facilitators and expert guests comment; teams reply and resolve ---
 
     def add_feedback(self, actor: Actor, team_id: int, *, tool: str, item: str, kind: str,
@@ -1117,3 +1711,50 @@ def _budget_import(row: sqlite3.Row) -> BudgetImportInfo:
 def _saved(row: sqlite3.Row, model: type[M]) -> Saved[M]:
     return Saved(model.model_validate_json(row["body"]), row["version"],
                  _parse_time(row["saved_at"]), row["saved_by"])
+
+
+def _guide_entry(row: sqlite3.Row, include_contact: bool) -> GuideEntry:
+    return GuideEntry(
+        id=row["id"], content_id=row["content_id"], workshop_id=row["workshop_id"],
+        kind=row["kind"], name=row["name"], title=row["title"],
+        organization=row["organization"], city=row["city"], state=row["state"],
+        topics=tuple(json.loads(row["topics"])), summary=row["summary"],
+        help_with=row["help_with"], contact=row["contact"] if include_contact else None,
+        website=row["website"], source=row["source"],
+        last_verified=_parse_date(row["last_verified"]), verify_note=row["verify_note"],
+        consent_given=bool(row["consent_given"]), status=row["status"],
+        reject_reason=row["reject_reason"],
+        contributed_by_team_id=row["contributed_by_team_id"], version=row["version"],
+        created_at=_parse_time(row["created_at"]), created_by=row["created_by"],
+        updated_at=_parse_time(row["updated_at"]), updated_by=row["updated_by"],
+    )
+
+
+def _guide_fold(text: str) -> str:
+    """Lower case, accents and punctuation gone, one space between words."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("&", " and ")
+    return " ".join(re.sub(r"[^\w]+", " ", plain).replace("_", " ").split())
+
+
+def guide_name_key(name: str, organization: str) -> str:
+    key = _guide_fold(name)
+    key = key[4:] if key.startswith("the ") else key
+    return f"{key}|{_guide_fold(organization)}"
+
+
+def guide_website_key(url: str) -> str:
+    """https://www.Example.org/path/ and example.org/path are the same site."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return host + path + (f"?{parts.query}" if parts.query else "")
+
+
+def _fts_words(query: str) -> list[str]:
+    # Only words reach FTS5: quotes, colons, NEAR and parentheses typed by a person are
+    # search text, never query syntax.
+    return re.findall(r"\w+", (query or "").casefold())[:12]

@@ -39,3 +39,14 @@ def test_a_team_is_stuck_after_twenty_minutes_without_a_save(store, teams):
 def test_team_members_cannot_see_the_cohort(store, teams):
     with pytest.raises(AccessDenied):
         progress.cohort(store, member(teams["riverton"]), teams["riverton"].workshop_id)
+
+
+def test_the_full_demo_gives_lakeport_a_guidebook_list(tmp_path):
+    from toolkit import auth
+    from toolkit.demo import create_demo
+    from toolkit.store import Store
+
+    with Store(tmp_path / "demo.db") as fresh:
+        create_demo(fresh, auth.server_key(fresh.path))
+        lakeport = fresh.find_team(FACILITATOR, "lakeport")
+        assert progress.guidebook(fresh, FACILITATOR, lakeport.id).done >= 1
