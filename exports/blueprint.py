@@ -13,6 +13,7 @@ from exports import budget as budget_export
 from exports import clinic as clinic_export
 from exports import guidebook as guidebook_export
 from exports import pdf, workbook
+from exports import questions as questions_export
 from toolkit import clinic
 from toolkit import workshop as ws
 from toolkit.store import Actor, Store, Team, Workshop
@@ -31,6 +32,7 @@ class Blueprint:
     assessment: assessment_export.AssessmentSection
     clinic: clinic.ClinicSummary
     guidebook: guidebook_export.GuidebookSection
+    questions: questions_export.QuestionsSection
     budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
@@ -44,6 +46,7 @@ class Blueprint:
         started = {tool.id: False for tool in ws.tools()}
         started["budget"] = self.budget.started
         started["guidebook"] = self.guidebook.started
+        started["questions"] = self.questions.started
         return started
 
 
@@ -62,6 +65,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         assessment=assessment_export.gather(store, actor, team_id, today),
         clinic=clinic.summary(store, actor, team_id),
         guidebook=guidebook_export.gather(store, actor, team_id, today),
+        questions=questions_export.gather(store, actor, team_id, today),
         budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
@@ -153,6 +157,9 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
             bp.assessment, None, "Where the city stands: technology self-assessment")]
     if bp.tools_started["budget"]:
         body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
+    if bp.tools_started["questions"]:
+        body += [pdf.new_section(),
+                 *questions_export.section(bp.questions, 3, tools["questions"].name)]
     if bp.tools_started["guidebook"]:
         body += [pdf.new_section(),
                  *guidebook_export.section(bp.guidebook, 5, tools["guidebook"].name)]
@@ -181,5 +188,6 @@ def render_xlsx(bp: Blueprint) -> bytes:
     workbook.add_budget_sheets(wb, lines=bp.budget_lines or [], plan=bp.budget.plan,
                                index=bp.budget.index, years=bp.budget.years)
     assessment_export.add_sheets(wb, bp.assessment)
+    questions_export.add_sheets(wb, bp.questions)
     guidebook_export.add_sheets(wb, bp.guidebook)
     return workbook.to_bytes(wb)

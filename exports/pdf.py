@@ -14,7 +14,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.legends import Legend
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -97,9 +99,15 @@ def table(
 ) -> Table:
     """A table whose header repeats on every page it spans; cells wrap instead of overflowing."""
     styles = st.styles()
-    data = [[Paragraph(text(h), styles["cell_head"]) for h in header]]
+    right = set(align_right)
+    # Cells are paragraphs, so alignment is the paragraph's, not the table's.
+    cell_right = ParagraphStyle("cell_right", parent=styles["cell"], alignment=TA_RIGHT)
+    head_right = ParagraphStyle("head_right", parent=styles["cell_head"], alignment=TA_RIGHT)
+    data = [[Paragraph(text(h), head_right if i in right else styles["cell_head"])
+             for i, h in enumerate(header)]]
     for row in rows:
-        data.append([Paragraph(text(c), styles["cell"]) for c in row])
+        data.append([Paragraph(text(c), cell_right if i in right else styles["cell"])
+                     for i, c in enumerate(row)])
     width = PAGE_W - 2 * MARGIN
     widths = list(col_widths) if col_widths else [width / len(header)] * len(header)
     result = Table(data, colWidths=widths, repeatRows=1, splitByRow=1)
@@ -111,8 +119,6 @@ def table(
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, st.PALE]),
     ]
-    for col in align_right:
-        commands.append(("ALIGN", (col, 1), (col, -1), "RIGHT"))
     result.setStyle(TableStyle(commands))
     return result
 

@@ -78,11 +78,24 @@ def guidebook(store: Store, actor: Actor, team_id: int) -> Progress:
     ])
 
 
+def questions(store: Store, actor: Actor, team_id: int) -> Progress:
+    from toolkit import questions as qs
+
+    plan = store.load(actor, team_id, qs.QuestionsPlan).body
+    scored = {a.respondent_id for a in plan.answers if a.score is not None}
+    return _steps([
+        (bool(plan.meetings), "a meeting with its questions prepared"),
+        (len(plan.respondents) >= 2, "two respondents to compare"),
+        (len(scored) >= 2, "scored answers from two respondents"),
+    ])
+
+
 # Tool id -> check. Tools add theirs here as they land.
 CHECKS: dict[str, Callable[[Store, Actor, int], Progress]] = {
     "home": home,
     "assessment": assessment,
     "budget": budget,
+    "questions": questions,
     "guidebook": guidebook,
 }
 

@@ -70,7 +70,7 @@ def test_every_page_after_the_cover_is_numbered(store, teams):
 def test_tools_not_started_are_marked_not_filled_with_sample_text(store, teams):
     assert _text(_render(store, teams["lakeport"])).count("Not started") == 5
     riverton = _text(_render(store, teams["riverton"]))
-    assert riverton.count("Not started") == 4  # its budget tool is filled in
+    assert riverton.count("Not started") == 3  # its budget and questions tools are filled in
     assert "Budget analysis" in riverton and "Five-year financing plan" in riverton
 
 
