@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import streamlit as st
 
@@ -14,7 +15,8 @@ from toolkit.store import Store, StoreError, db_path
 
 st.set_page_config(
     page_title="ISC Blueprint",
-    page_icon=":material/account_balance:",
+    # A local file: a material-icon favicon would be fetched from a font server.
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

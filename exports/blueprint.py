@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from reportlab.platypus import Flowable
 
+from exports import action_plan as action_plan_export
 from exports import assessment as assessment_export
 from exports import budget as budget_export
 from exports import clinic as clinic_export
+from exports import engagement as engagement_export
 from exports import guidebook as guidebook_export
 from exports import pdf, workbook
 from exports import questions as questions_export
@@ -29,10 +31,12 @@ class Blueprint:
     initiative: ws.Initiative
     prepared_on: dt.date
     budget: budget_export.BudgetSection
+    action_plan: action_plan_export.ActionPlanSection
     assessment: assessment_export.AssessmentSection
     clinic: clinic.ClinicSummary
     guidebook: guidebook_export.GuidebookSection
     questions: questions_export.QuestionsSection
+    engagement: engagement_export.EngagementSection
     budget_lines: list[tuple] | None = None  # every line, only gathered for the workbook
 
     @property
@@ -45,8 +49,10 @@ class Blueprint:
         # A tool is in the Blueprint once the team has put something into it.
         started = {tool.id: False for tool in ws.tools()}
         started["budget"] = self.budget.started
+        started["action_plan"] = self.action_plan.started
         started["guidebook"] = self.guidebook.started
         started["questions"] = self.questions.started
+        started["engagement"] = self.engagement.started
         return started
 
 
@@ -62,10 +68,12 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         initiative=initiative,
         prepared_on=today,
         budget=budget_export.gather(store, actor, team_id, today),
+        action_plan=action_plan_export.gather(store, actor, team_id, today),
         assessment=assessment_export.gather(store, actor, team_id, today),
         clinic=clinic.summary(store, actor, team_id),
         guidebook=guidebook_export.gather(store, actor, team_id, today),
         questions=questions_export.gather(store, actor, team_id, today),
+        engagement=engagement_export.gather(store, actor, team_id, today),
         budget_lines=store.all_budget_lines(actor, team_id) if with_lines else None,
     )
 
@@ -157,9 +165,18 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
             bp.assessment, None, "Where the city stands: technology self-assessment")]
     if bp.tools_started["budget"]:
         body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
+    if bp.tools_started["action_plan"]:
+        body += [pdf.new_section(),
+                 *action_plan_export.section(bp.action_plan, 2, tools["action_plan"].name)]
     if bp.tools_started["questions"]:
         body += [pdf.new_section(),
                  *questions_export.section(bp.questions, 3, tools["questions"].name)]
+    if bp.tools_started["engagement"]:
+        body += [pdf.new_section(),
+                 *engagement_export.section(bp.engagement, 4, tools["engagement"].name)]
+        if bp.engagement.inclusion_started:
+            body += [pdf.new_section(), *engagement_export.inclusion_section(
+                bp.engagement, None, "Digital inclusion roadmap")]
     if bp.tools_started["guidebook"]:
         body += [pdf.new_section(),
                  *guidebook_export.section(bp.guidebook, 5, tools["guidebook"].name)]
@@ -188,6 +205,8 @@ def render_xlsx(bp: Blueprint) -> bytes:
     workbook.add_budget_sheets(wb, lines=bp.budget_lines or [], plan=bp.budget.plan,
                                index=bp.budget.index, years=bp.budget.years)
     assessment_export.add_sheets(wb, bp.assessment)
+    action_plan_export.add_sheets(wb, bp.action_plan)
     questions_export.add_sheets(wb, bp.questions)
+    engagement_export.add_sheets(wb, bp.engagement)
     guidebook_export.add_sheets(wb, bp.guidebook)
     return workbook.to_bytes(wb)

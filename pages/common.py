@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from pydantic import BaseModel, ValidationError
 
@@ -200,8 +201,10 @@ def rows_editor(
     saved = st.session_state[_base_key(model, team_id)]
     items = list(getattr(saved.body, field))
     key = f"rows:{model.KIND}:{field}:{team_id}:{saved.version}"
+    # An empty list still needs its columns, or there is nowhere to type the first row.
+    rows = [to_row(i) for i in items] or pd.DataFrame(columns=list(column_config))
     st.data_editor(
-        [to_row(i) for i in items] or None,
+        rows,
         column_config=column_config,
         num_rows="fixed" if disabled else "dynamic",
         disabled=disabled,

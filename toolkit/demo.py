@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from toolkit import assessment, content, guidebook, questions
+from toolkit import action_plan, assessment, content, engagement, guidebook, questions
 from toolkit import budget as bg
 from toolkit import budget_import as bi
 from toolkit import workshop as ws
@@ -77,7 +77,8 @@ def demo_budget(slug: str) -> tuple[bi.BudgetImport, bg.BudgetPlan] | None:
 
 def demo_documents(slug: str) -> list[ws.Document]:
     """Each tool's demo document for this team (from content/demo/<tool>.yaml), if any."""
-    found = [assessment.demo_document(slug), questions.demo_document(slug)]
+    found = [action_plan.demo_document(slug), assessment.demo_document(slug),
+             questions.demo_document(slug), engagement.demo_document(slug)]
     return [doc for doc in found if doc is not None]
 
 

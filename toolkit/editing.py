@@ -125,7 +125,10 @@ def edit_list(
         if new_items == items:
             return EditResult("unchanged", current)
         try:
-            body = model.model_validate({**current.body.model_dump(), field: new_items})
+            # Dump and re-validate every row: a row built without validation (model_construct,
+            # model_copy(update=...)) must not slip past the limits into the store.
+            body = model.model_validate({**current.body.model_dump(),
+                                         field: [i.model_dump() for i in new_items]})
         except ValidationError as exc:
             return EditResult("invalid", current, plain_validation_message(exc, labels))
         try:

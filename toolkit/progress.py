@@ -78,6 +78,23 @@ def guidebook(store: Store, actor: Actor, team_id: int) -> Progress:
     ])
 
 
+def action_plan(store: Store, actor: Actor, team_id: int) -> Progress:
+    from toolkit import action_plan as ap
+
+    parts = ap.completeness(store.load(actor, team_id, ap.ActionPlan).body)
+    return Progress(sum(p.done for p in parts), sum(p.total for p in parts) or 1,
+                    tuple(m for p in parts for m in p.missing[:1]))
+
+
+def engagement(store: Store, actor: Actor, team_id: int) -> Progress:
+    from toolkit import engagement as eg
+
+    plan = store.load(actor, team_id, eg.EngagementPlan).body
+    missing = eg.readiness(plan, eg.load_engagement_content())
+    parts = 7  # the page's seven tabs, each with something the plan needs
+    return Progress(max(0, parts - len(missing)), parts, tuple(f.message for f in missing))
+
+
 def questions(store: Store, actor: Actor, team_id: int) -> Progress:
     from toolkit import questions as qs
 
@@ -95,7 +112,9 @@ CHECKS: dict[str, Callable[[Store, Actor, int], Progress]] = {
     "home": home,
     "assessment": assessment,
     "budget": budget,
+    "action_plan": action_plan,
     "questions": questions,
+    "engagement": engagement,
     "guidebook": guidebook,
 }
 
