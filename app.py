@@ -87,7 +87,8 @@ def main() -> None:
             nav.run()
             return
         st.session_state["token"] = token
-        c = common.Context(store=store, session=session, key=common.server_key(path))
+        c = common.Context(store=store, session=session, key=common.server_key(path),
+                           actor=store.actor_for(session))
         st.session_state["_ctx"] = c
         home = _page("pages/home.py", "Team home", "home", url_path="home",
                      default=c.session.role == "team")
@@ -104,6 +105,8 @@ def main() -> None:
                           default=True),
                     _page("pages/teams.py", "Teams", "diversity_3", url_path="teams"),
                     clinic,
+                    _page("pages/peer_round.py", "Peer round", "sync_alt",
+                          url_path="peer-round"),
                 ],
                 "Team work": [home, assessment, *_tool_pages(), blueprint],
             }
@@ -112,8 +115,9 @@ def main() -> None:
                                                          blueprint]}
         else:
             feedback = _page("pages/feedback.py", "Feedback", "forum", url_path="feedback")
-            pages = {"Your team": [home, assessment, feedback], "The five tools": _tool_pages(),
-                     "Take home": [blueprint]}
+            peer = _page("pages/peer.py", "Peer review", "sync_alt", url_path="peer-review")
+            pages = {"Your team": [home, assessment, feedback, peer],
+                     "The five tools": _tool_pages(), "Take home": [blueprint]}
         nav = st.navigation(pages, position="top")
         _sidebar(c)
         nav.run()

@@ -34,6 +34,7 @@ class Blueprint:
     action_plan: action_plan_export.ActionPlanSection
     assessment: assessment_export.AssessmentSection
     clinic: clinic.ClinicSummary
+    peer_reviews: list[dict]
     guidebook: guidebook_export.GuidebookSection
     questions: questions_export.QuestionsSection
     engagement: engagement_export.EngagementSection
@@ -71,6 +72,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         action_plan=action_plan_export.gather(store, actor, team_id, today),
         assessment=assessment_export.gather(store, actor, team_id, today),
         clinic=clinic.summary(store, actor, team_id),
+        peer_reviews=store.peer_takeaways(actor, team_id),
         guidebook=guidebook_export.gather(store, actor, team_id, today),
         questions=questions_export.gather(store, actor, team_id, today),
         engagement=engagement_export.gather(store, actor, team_id, today),
@@ -180,9 +182,9 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
     if bp.tools_started["guidebook"]:
         body += [pdf.new_section(),
                  *guidebook_export.section(bp.guidebook, 5, tools["guidebook"].name)]
-    if include_clinic and bp.clinic.started:
+    if include_clinic and (bp.clinic.started or bp.peer_reviews):
         body += [pdf.new_section(), *clinic_export.appendix(
-            bp.clinic, "Appendix: clinic feedback")]
+            bp.clinic, "Appendix: clinic and peer feedback", bp.peer_reviews)]
     return pdf.render(meta, cover(bp), body)
 
 

@@ -8,7 +8,8 @@ from exports import pdf
 from toolkit import clinic
 
 
-def appendix(summary: clinic.ClinicSummary, title: str) -> list[Flowable]:
+def appendix(summary: clinic.ClinicSummary, title: str,
+             peer_reviews: list[dict] = ()) -> list[Flowable]:
     names = clinic.areas()
     flow: list[Flowable] = [pdf.heading(title, 0)]
     flow.append(pdf.para("Facilitators and expert guests reviewed this case study at the "
@@ -36,4 +37,11 @@ def appendix(summary: clinic.ClinicSummary, title: str) -> list[Flowable]:
             ))
         flow.append(pdf.table(["About", "Kind", "Feedback", "Team's replies", "Status"], rows,
                               [1.2 * 72, 0.75 * 72, 2.2 * 72, 1.7 * 72, 0.65 * 72]))
+    if peer_reviews:
+        flow.append(pdf.heading("Peer feedback and our takeaways", 1))
+        flow.append(pdf.table(
+            ["Round", "What is strong", "Questions", "One suggestion", "Our takeaway"],
+            [(r["round_name"], r["strong"], r["questions"], r["suggestion"], r["takeaway"])
+             for r in peer_reviews],
+            [0.9 * 72, 1.4 * 72, 1.4 * 72, 1.4 * 72, 1.4 * 72]))
     return flow

@@ -33,9 +33,9 @@ actor, team_id, db_file = c.actor, team.id, c.store.path
 
 
 include_clinic = True
-if bp.clinic.started:
+if bp.clinic.started or bp.peer_reviews:
     include_clinic = st.checkbox(
-        "Include the clinic feedback as an appendix", value=True,
+        "Include the clinic and peer feedback as an appendix", value=True,
         help="The facilitators' and guests' ratings and feedback, with your replies.")
 
 

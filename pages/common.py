@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit import auth, editing
 from toolkit import workshop as ws
-from toolkit.store import Actor, Saved, Session, Store, StoreError, Team
+from toolkit.store import Actor, Saved, Session, Store, StoreError, Team, utcnow
 
 
 @dataclass
@@ -26,10 +26,7 @@ class Context:
     store: Store
     session: Session
     key: bytes  # server key: seals and opens join codes
-
-    @property
-    def actor(self) -> Actor:
-        return self.session.actor
+    actor: Actor  # the session's actor, with any peer team it may read this round
 
     @property
     def is_facilitator(self) -> bool:
@@ -316,6 +313,26 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                         c.actor, item["id"],
                         "open" if item["status"] == "resolved" else "resolved")
                     st.rerun()
+
+
+def countdown(workshop_id: int) -> None:
+    """The room's timer, when a facilitator has started one; it ticks without a click."""
+    path = ctx().store.path
+
+    @st.fragment(run_every=2)
+    def _tick() -> None:
+        with Store(path, migrate=False) as store:
+            timer = store.timer(workshop_id)
+        if timer is None:
+            return
+        label, ends_at = timer
+        left = int((ends_at - utcnow()).total_seconds())
+        if left <= 0:
+            st.warning(f"{label}: time is up.", icon=":material/timer_off:")
+        else:
+            st.info(f"{label}: {left // 60}:{left % 60:02d} left", icon=":material/timer:")
+
+    _tick()
 
 
 def coming_soon(tool_id: str) -> None:

@@ -8,6 +8,7 @@ writers queue on the busy timeout instead of failing half-way.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -66,11 +67,13 @@ class Actor:
     role: Role
     name: str
     team_id: int | None = None
+    # Teams whose case study this team reviews in an open peer round (read only).
+    peers: frozenset[int] = frozenset()
 
     def can_read(self, team_id: int) -> bool:
         if self.role in ("facilitator", "system", "guest"):
             return True
-        return self.role == "team" and self.team_id == team_id
+        return self.role == "team" and (self.team_id == team_id or team_id in self.peers)
 
     def can_write(self, team_id: int) -> bool:
         if self.role in ("facilitator", "system"):
@@ -509,6 +512,35 @@ def _m004_clinic_and_invites(db: sqlite_utils.Database) -> None:
             created_by TEXT NOT NULL,
             created_at TEXT NOT NULL,
             revoked_at TEXT
+        );
+        """
+    )
+
+
+@migrations(name="005_peer_rounds")
+def _m005_peer_rounds(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE peer_rounds (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            name TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE peer_reviews (
+            round_id INTEGER NOT NULL REFERENCES peer_rounds(id),
+            reviewer_team_id INTEGER NOT NULL REFERENCES teams(id),
+            reviewed_team_id INTEGER NOT NULL REFERENCES teams(id),
+            strong TEXT NOT NULL DEFAULT '',
+            questions TEXT NOT NULL DEFAULT '',
+            suggestion TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            saved_at TEXT,
+            takeaway TEXT NOT NULL DEFAULT '',
+            takeaway_by TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (round_id, reviewer_team_id, reviewed_team_id)
         );
         """
     )
@@ -1563,6 +1595,115 @@ class Store:
         row = self._one("SELECT role, name FROM invites WHERE code_digest = ? "
                         "AND revoked_at IS NULL", (digest,))
         return dict(row) if row else None
+
+    # --- peer feedback rounds: a team reads only the case study it was assigned ---
+
+    def actor_for(self, session: Session) -> Actor:
+        """The session's actor, with the teams it may read in an open peer round."""
+        actor = session.actor
+        if actor.role != "team":
+            return actor
+        rows = self._all(
+            "SELECT p.reviewed_team_id FROM peer_reviews p JOIN peer_rounds r "
+            "ON r.id = p.round_id WHERE r.status = 'open' AND p.reviewer_team_id = ?",
+            (actor.team_id,),
+        )
+        return dataclasses.replace(actor, peers=frozenset(r["reviewed_team_id"] for r in rows))
+
+    def create_peer_round(self, actor: Actor, workshop_id: int, name: str,
+                          pairs: list[tuple[int, int]]) -> int:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can run a peer round.")
+        with self._write() as conn:
+            # One open round at a time keeps "who reads whom" unambiguous for the room.
+            conn.execute("UPDATE peer_rounds SET status = 'closed' WHERE workshop_id = ?",
+                         (workshop_id,))
+            cursor = conn.execute(
+                "INSERT INTO peer_rounds(workshop_id, name, created_by, created_at) "
+                "VALUES (?, ?, ?, ?)", (workshop_id, name, actor.name, _iso(utcnow())))
+            conn.executemany(
+                "INSERT INTO peer_reviews(round_id, reviewer_team_id, reviewed_team_id) "
+                "VALUES (?, ?, ?)", [(cursor.lastrowid, a, b) for a, b in pairs])
+        return cursor.lastrowid
+
+    def close_peer_round(self, actor: Actor, round_id: int) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can close a peer round.")
+        with self._write() as conn:
+            conn.execute("UPDATE peer_rounds SET status = 'closed' WHERE id = ?", (round_id,))
+
+    def peer_rounds(self, actor: Actor, workshop_id: int) -> list[dict[str, Any]]:
+        if actor.role == "team":
+            own = self.get_team(actor, actor.team_id or -1)
+            if own.workshop_id != workshop_id:
+                raise AccessDenied("You can only see your own workshop's rounds.")
+        return [dict(r) for r in self._all(
+            "SELECT * FROM peer_rounds WHERE workshop_id = ? ORDER BY id DESC", (workshop_id,))]
+
+    def peer_reviews(self, actor: Actor, round_id: int) -> list[dict[str, Any]]:
+        """Staff see every pair; a team sees the reviews it writes and the ones it receives."""
+        rows = [dict(r) for r in self._all(
+            "SELECT * FROM peer_reviews WHERE round_id = ? ORDER BY reviewer_team_id",
+            (round_id,))]
+        if actor.is_staff or actor.role == "guest":
+            return rows
+        return [r for r in rows if actor.team_id in (r["reviewer_team_id"],
+                                                      r["reviewed_team_id"])]
+
+    def save_peer_review(self, actor: Actor, round_id: int, reviewed_team_id: int, *,
+                         strong: str, questions: str, suggestion: str) -> None:
+        with self._write() as conn:
+            row = self._one(
+                "SELECT r.status FROM peer_reviews p JOIN peer_rounds r ON r.id = p.round_id "
+                "WHERE p.round_id = ? AND p.reviewer_team_id = ? AND p.reviewed_team_id = ?",
+                (round_id, actor.team_id if actor.role == "team" else -1, reviewed_team_id))
+            if row is None:
+                raise AccessDenied("Your team was not asked to review that case study.")
+            if row["status"] != "open":
+                raise Conflict("This peer round is closed; its reviews can no longer change.")
+            conn.execute(
+                "UPDATE peer_reviews SET strong = ?, questions = ?, suggestion = ?, author = ?, "
+                "saved_at = ? WHERE round_id = ? AND reviewer_team_id = ? "
+                "AND reviewed_team_id = ?",
+                (strong, questions, suggestion, actor.name, _iso(utcnow()), round_id,
+                 actor.team_id, reviewed_team_id))
+
+    def save_peer_takeaway(self, actor: Actor, round_id: int, reviewer_team_id: int,
+                           takeaway: str) -> None:
+        if actor.role != "team":
+            raise AccessDenied("Only the team that received the review records its takeaway.")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE peer_reviews SET takeaway = ?, takeaway_by = ? WHERE round_id = ? "
+                "AND reviewer_team_id = ? AND reviewed_team_id = ?",
+                (takeaway, actor.name, round_id, reviewer_team_id, actor.team_id))
+            if cursor.rowcount == 0:
+                raise AccessDenied("That review was not written about your team.")
+
+    def peer_takeaways(self, actor: Actor, team_id: int) -> list[dict[str, Any]]:
+        """Every review a team received, with its takeaway, for its Blueprint."""
+        if not actor.can_read(team_id):
+            raise AccessDenied("You can only open your own team's work.")
+        return [dict(r) for r in self._all(
+            "SELECT p.*, r.name AS round_name FROM peer_reviews p JOIN peer_rounds r "
+            "ON r.id = p.round_id WHERE p.reviewed_team_id = ? AND p.saved_at IS NOT NULL "
+            "ORDER BY p.round_id", (team_id,))]
+
+    # --- the room's countdown timer ---
+
+    def set_timer(self, actor: Actor, workshop_id: int, label: str,
+                  ends_at: dt.datetime | None) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can run the timer.")
+        value = json.dumps({"label": label, "ends_at": _iso(ends_at)}) if ends_at else ""
+        self.set_setting(f"timer:{workshop_id}", value)
+
+    def timer(self, workshop_id: int) -> tuple[str, dt.datetime] | None:
+        raw = self.get_setting(f"timer:{workshop_id}")
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return data["label"], _parse_time(data["ends_at"])
 
     # --- sessions, tickets, audit (used by auth.py only) ---
 

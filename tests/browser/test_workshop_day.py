@@ -51,6 +51,10 @@ def test_signing_out_clears_the_cookie_and_returns_to_sign_in(server, context):
 
 def test_every_page_has_no_serious_accessibility_violations(server, context):
     page = context.new_page()
+    # The app must work offline: nothing may be fetched from anywhere but this server.
+    outside = []
+    context.on("request", lambda r: outside.append(r.url)
+               if not r.url.startswith((server.url, "data:", "blob:")) else None)
     page.goto(server.url + "/")
     settle(page)
     problems = {"sign-in": serious_violations(page)}
@@ -68,3 +72,4 @@ def test_every_page_has_no_serious_accessibility_violations(server, context):
         problems[f"facilitator /{path}"] = serious_violations(fpage)
     facilitator.close()
     assert {k: v for k, v in problems.items() if v} == {}
+    assert outside == []

@@ -155,7 +155,7 @@ def test_the_clinic_appendix_is_included_unless_the_team_leaves_it_out(store, te
     clinic.rate(store, FACILITATOR, team.id, "home", "partly", "Goal needs a date.")
     bp = blueprint.gather(store, member(team), team.id, today=DAY)
     with_it = _text(blueprint.render_pdf(bp))
-    assert "Appendix: clinic feedback" in with_it
+    assert "Appendix: clinic and peer feedback" in with_it
     assert "executive <b>now</b>." in with_it  # markup typed by a person prints literally
-    assert "Appendix: clinic feedback" not in _text(blueprint.render_pdf(bp,
+    assert "Appendix: clinic and peer feedback" not in _text(blueprint.render_pdf(bp,
                                                                        include_clinic=False))

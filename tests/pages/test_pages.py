@@ -12,7 +12,8 @@ from toolkit.store import SYSTEM
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TEAM_PAGES = ["pages/home.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
               "pages/engagement.py", "pages/guidebook.py", "pages/blueprint.py"]
-FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", "pages/clinic.py", *TEAM_PAGES]
+FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", "pages/clinic.py",
+                     "pages/peer_round.py", *TEAM_PAGES]
 
 
 def _app(token: str | None = None) -> AppTest:
@@ -78,7 +79,7 @@ def test_a_wrong_facilitator_password_is_refused(store, demo):
     assert "not right" in at.error[0].value
 
 
-@pytest.mark.parametrize("page", [*TEAM_PAGES, "pages/feedback.py"])
+@pytest.mark.parametrize("page", [*TEAM_PAGES, "pages/feedback.py", "pages/peer.py"])
 def test_every_team_page_renders_for_a_team_member(team_token, page):
     at = _app(team_token)
     at.switch_page(page).run()
@@ -258,3 +259,26 @@ def test_a_broken_portable_file_is_refused_on_the_page(team_token):
     at.switch_page("pages/blueprint.py").run()
     at.file_uploader[0].set_value(("x.json", b"{oops", "application/json")).run()
     assert "x.json: The file is not valid JSON" in at.error[0].value
+
+
+def test_a_peer_round_started_by_the_facilitator_shows_each_team_its_assigned_case_study(
+        store, key, demo, teams, facilitator_token):
+    at = _app(facilitator_token)
+    at.switch_page("pages/peer_round.py").run()
+    next(b for b in at.button if b.label == "Start the round").click().run()
+    _ok(at)
+    assert any("Open: Peer round 1" in s.value for s in at.success)
+    riverton = _app(auth.sign_in_team(store, key, demo["riverton"], "Ana").token)
+    riverton.switch_page("pages/peer.py").run()
+    _ok(riverton)
+    shown = [h.value for h in riverton.subheader]
+    assert len(shown) == 1 and shown[0] != "Riverton, OH"
+
+
+def test_the_facilitator_timer_counts_down_for_teams(store, key, demo, facilitator_token):
+    at = _app(facilitator_token)
+    at.switch_page("pages/peer_round.py").run()
+    next(b for b in at.button if b.label.startswith("Read the case study")).click().run()
+    team = _app(auth.sign_in_team(store, key, demo["riverton"], "Ana").token)
+    team.switch_page("pages/peer.py").run()
+    assert any("Read the case study:" in i.value and "left" in i.value for i in team.info)
