@@ -6,15 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
 
 from exports import action_plan as action_plan_export
 from exports import assessment as assessment_export
+from exports import brief, pdf, workbook
 from exports import budget as budget_export
 from exports import clinic as clinic_export
 from exports import engagement as engagement_export
 from exports import guidebook as guidebook_export
-from exports import pdf, workbook
 from exports import questions as questions_export
 from toolkit import clinic
 from toolkit import workshop as ws
@@ -105,7 +105,7 @@ def cover(bp: Blueprint) -> list[Flowable]:
     flow: list[Flowable] = [
         pdf.gap(90),
         pdf.markup("MAYORS LEADERSHIP INSTITUTE ON SMART CITIES · BLUEPRINT", "cover_kicker"),
-        pdf.Heading(bp.place_name, 0, style="cover_title"),
+        pdf.Heading(bp.place_name, 0, style="cover_title", in_contents=False),
         pdf.para(bp.initiative.title or "Priority initiative not named yet", "cover_sub"),
     ]
     for label, value in meta_lines:
@@ -120,7 +120,10 @@ def contents(bp: Blueprint) -> list[Flowable]:
     ]
     width = pdf.PAGE_W - 2 * pdf.MARGIN
     return [
-        pdf.heading("What this Blueprint covers", 0),
+        pdf.Heading("Contents", 0, in_contents=False),
+        pdf.contents_table(),
+        pdf.gap(14),
+        pdf.Heading("What this Blueprint covers", 1, in_contents=False),
         pdf.para(
             "The Institute's five tools, in workshop order. Each section shows what the team "
             "decided; a tool the team has not started is marked so and left out."
@@ -160,7 +163,7 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
         keywords="smart cities, blueprint, " + (bp.initiative.area or ""),
         footer=f"{bp.place_name} · Blueprint · {bp.workshop.name}",
     )
-    body = initiative_section(bp) + [pdf.gap(12)] + contents(bp)
+    body = [*brief.page(bp), PageBreak(), *contents(bp), PageBreak(), *initiative_section(bp)]
     tools = {t.id: t for t in ws.tools()}
     if bp.assessment.started:
         body += [pdf.new_section(), *assessment_export.section(
@@ -212,3 +215,17 @@ def render_xlsx(bp: Blueprint) -> bytes:
     engagement_export.add_sheets(wb, bp.engagement)
     guidebook_export.add_sheets(wb, bp.guidebook)
     return workbook.to_bytes(wb)
+
+
+def zip_all(store: Store, actor: Actor, workshop_id: int, *, today: dt.date | None = None
+            ) -> bytes:
+    """Every team's Blueprint PDF in one zip, for a facilitator taking the cohort home."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for team in store.list_teams(actor, workshop_id):
+            bp = gather(store, actor, team.id, today=today)
+            archive.writestr(filename(bp), render_pdf(bp))
+    return buffer.getvalue()

@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from exports import styles as st
 
@@ -71,10 +72,12 @@ def markup(trusted: str, style: str = "body") -> Paragraph:
 class Heading(Paragraph):
     """A heading that adds itself to the PDF outline (bookmarks) when it is drawn."""
 
-    def __init__(self, title: str, level: int = 0, style: str | None = None):
+    def __init__(self, title: str, level: int = 0, style: str | None = None,
+                 in_contents: bool = True):
         super().__init__(text(title), st.styles()[style or ("h1", "h2", "h3")[min(level, 2)]])
         self.outline_title = title
         self.outline_level = level
+        self.in_contents = in_contents
 
 
 def heading(title: str, level: int = 0) -> Heading:
@@ -166,6 +169,7 @@ class _NumberedCanvas(Canvas):
     """Holds pages back until the end so each footer can say "page 3 of 12"."""
 
     footer = ""
+    first_numbered = 2  # the cover carries no footer
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,7 +183,7 @@ class _NumberedCanvas(Canvas):
         total = len(self._saved_pages)
         for number, state in enumerate(self._saved_pages, start=1):
             self.__dict__.update(state)
-            if number > 1:  # the cover carries no footer
+            if number >= self.first_numbered:
                 self._draw_footer(number, total)
             super().showPage()
         super().save()
@@ -197,7 +201,7 @@ class _NumberedCanvas(Canvas):
 
 
 class _Doc(BaseDocTemplate):
-    def __init__(self, buffer: io.BytesIO, meta: Meta):
+    def __init__(self, buffer: io.BytesIO, meta: Meta, numbered_from: int = 2):
         super().__init__(
             buffer,
             pagesize=LETTER,
@@ -222,6 +226,10 @@ class _Doc(BaseDocTemplate):
         ])
         self._outline_keys = 0
 
+    def beforeDocument(self) -> None:  # noqa: N802 - reportlab's name
+        # multiBuild lays the story out again: keys must repeat so contents links resolve.
+        self._outline_keys = 0
+
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
         if isinstance(flowable, Heading):
             self._outline_keys += 1
@@ -230,17 +238,40 @@ class _Doc(BaseDocTemplate):
             self.canv.addOutlineEntry(
                 flowable.outline_title, key, level=flowable.outline_level, closed=False
             )
+            if flowable.outline_level <= 1 and flowable.in_contents:
+                self.notify("TOCEntry", (flowable.outline_level, flowable.outline_title,
+                                         self.page, key))
 
 
 Section = Callable[[], list[Flowable]]
 
 
-def render(meta: Meta, cover: list[Flowable], body: list[Flowable]) -> bytes:
-    """Lay out a cover page and the body into PDF bytes."""
+def contents_table() -> TableOfContents:
+    """A table of contents with page numbers, filled from the headings on the second pass."""
+    toc = TableOfContents(dotsMinLevel=0)
+    styles = st.styles()
+    toc.levelStyles = [
+        ParagraphStyle("toc0", parent=styles["body"], fontName=st.BOLD, leftIndent=0,
+                       firstLineIndent=0, spaceBefore=4),
+        ParagraphStyle("toc1", parent=styles["body"], leftIndent=16, firstLineIndent=0,
+                       spaceBefore=0, spaceAfter=2),
+    ]
+    return toc
+
+
+def render(meta: Meta, cover: list[Flowable], body: list[Flowable], *,
+           cover_page: bool = True) -> bytes:
+    """Lay out a cover page and the body into PDF bytes. A body holding a contents_table()
+    is laid out twice so the page numbers are right."""
     st.register_fonts()
     buffer = io.BytesIO()
-    doc = _Doc(buffer, meta)
-    canvas_class = type("FooterCanvas", (_NumberedCanvas,), {"footer": meta.footer})
-    story = [*cover, NextPageTemplate("body"), PageBreak(), *body]
-    doc.build(story, canvasmaker=canvas_class)
+    doc = _Doc(buffer, meta, numbered_from=2 if cover_page else 1)
+    canvas_class = type("FooterCanvas", (_NumberedCanvas,),
+                        {"footer": meta.footer, "first_numbered": 2 if cover_page else 1})
+    story = ([*cover, NextPageTemplate("body"), PageBreak(), *body] if cover_page
+             else [NextPageTemplate("body"), *body])
+    if any(isinstance(f, TableOfContents) for f in body):
+        doc.multiBuild(story, canvasmaker=canvas_class)
+    else:
+        doc.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()

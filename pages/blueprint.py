@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exports import blueprint
+from exports import blueprint, brief
 from pages.common import ctx, page_title, require_team
 from toolkit import portable
 from toolkit import workshop as ws
@@ -45,6 +45,11 @@ def _pdf() -> bytes:
                                     include_clinic=include_clinic)
 
 
+def _brief() -> bytes:
+    with Store(db_file, migrate=False) as store:
+        return brief.render_brief(blueprint.gather(store, actor, team_id))
+
+
 def _workbook() -> bytes:
     with Store(db_file, migrate=False) as store:
         return blueprint.render_xlsx(blueprint.gather(store, actor, team_id, with_lines=True))
@@ -55,6 +60,12 @@ def _json() -> bytes:
         return portable.dumps(portable.export_team(store, actor, team_id)).encode()
 
 
+st.download_button(
+    "Download the one-page mayor's brief (PDF)", data=_brief,
+    file_name=blueprint.filename(bp).replace("blueprint", "brief"), mime="application/pdf",
+    icon=":material/description:",
+    help="The executive summary alone: the initiative, the money, three measures, the next "
+         "90 days and who is accountable.")
 left, middle, right = st.columns(3)
 left.download_button(
     "Download the Blueprint (PDF)",

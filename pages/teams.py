@@ -2,14 +2,21 @@
 
 import streamlit as st
 
+from exports import blueprint
 from exports.cards import Card, join_cards
 from pages.common import ctx
 from toolkit import auth
 from toolkit import workshop as ws
-from toolkit.store import StoreError
+from toolkit.store import Store, StoreError
 
 c = ctx()
 st.title("Teams")
+
+
+def _zip_all() -> bytes:
+    # Runs on the download thread after this run's connection closed: open a new one.
+    with Store(c.store.path, migrate=False) as store:
+        return blueprint.zip_all(store, c.actor, workshop.id)
 
 workshops = c.store.list_workshops(c.actor)
 if not workshops:
@@ -62,6 +69,12 @@ if teams:
         if st.button("Issue a new code"):
             code = ws.new_join_code_for(c.store, c.actor, c.key, pick.id)
             st.success(f"New join code for {pick.city}: {code}")
+
+st.header("Every team's Blueprint")
+st.download_button(
+    f"Download all {len(teams)} Blueprints (zip of PDFs)",
+    data=lambda: _zip_all(), file_name=f"{workshop.slug}-blueprints.zip",
+    mime="application/zip", icon=":material/folder_zip:", disabled=not teams)
 
 st.header("Print join cards")
 address = st.text_input(

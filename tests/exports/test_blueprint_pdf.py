@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 
@@ -159,3 +160,54 @@ def test_the_clinic_appendix_is_included_unless_the_team_leaves_it_out(store, te
     assert "executive <b>now</b>." in with_it  # markup typed by a person prints literally
     assert "Appendix: clinic and peer feedback" not in _text(blueprint.render_pdf(bp,
                                                                        include_clinic=False))
+
+
+def test_the_executive_summary_is_written_from_the_teams_data(store, teams):
+    from exports import brief
+
+    s = brief.summarize(blueprint.gather(store, member(teams["riverton"]),
+                                         teams["riverton"].id, today=DAY))
+    assert s.money[0].startswith("$3,544,000 moved to the initiative in FY2027")
+    assert [m for m, _ in s.measures][0] == "Gun homicides in the four East Side neighborhoods"
+    assert len(s.measures) == 3 and s.next_90_days[0][0] == "Week 1"
+    assert s.accountable[0] == "Mayor Angela Ortiz"
+
+
+def test_a_team_with_nothing_yet_gets_a_summary_that_says_so(store, teams):
+    from exports import brief
+
+    text = _text(brief.render_brief(blueprint.gather(store, member(teams["lakeport"]),
+                                                     teams["lakeport"].id, today=DAY)))
+    assert "The budget tool has not been started." in text
+    assert "No measure with a target yet." in text
+
+
+def test_the_mayors_brief_is_one_page(store, teams):
+    from exports import brief
+
+    data = brief.render_brief(blueprint.gather(store, member(teams["riverton"]),
+                                               teams["riverton"].id, today=DAY))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    assert reader.metadata.title.startswith("Riverton, OH mayor's brief")
+
+
+def test_the_contents_page_lists_sections_with_their_page_numbers(store, teams):
+    with pdfplumber.open(io.BytesIO(_render(store, teams["riverton"]))) as doc:
+        pages = [page.extract_text() or "" for page in doc.pages]
+    contents = pages[2]
+    assert contents.startswith("Contents")
+    budget_page = next(i for i, text in enumerate(pages, start=1)
+                       if i > 4 and "1. Budget analysis" in text)
+    assert re.search(rf"1\. Budget analysis[ .]*{budget_page}\b", contents), contents
+
+
+def test_a_facilitator_downloads_every_blueprint_in_one_zip(store, teams):
+    import zipfile
+
+    from tests.helpers import FACILITATOR
+
+    data = blueprint.zip_all(store, FACILITATOR, teams["riverton"].workshop_id, today=DAY)
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert sorted(names) == ["lakeport-blueprint.pdf", "mesa-verde-blueprint.pdf",
+                             "riverton-blueprint.pdf"]
