@@ -29,6 +29,8 @@ lint: $(STAMP) ## Lint only
 
 bench: $(STAMP) ## Run the benchmarks and print their figures
 	$(BIN)/python benchmarks/budget_import.py
+	$(BIN)/python benchmarks/blueprint_export.py
+	$(BIN)/python benchmarks/guidebook_search.py
 
 clean: ## Remove the virtual environment and caches (keeps data/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
