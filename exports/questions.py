@@ -10,7 +10,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
@@ -71,20 +70,6 @@ def _source(q: qs.AskedQuestion) -> str:
     return f"Question {q.core.number} of the ten" + (", reworded" if q.reworded else "")
 
 
-def _legend(items: list[tuple[str, colors.Color]], x: float, y: float) -> Legend:
-    legend = Legend()
-    legend.x, legend.y = x, y
-    legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 130
-    legend.fontName = st.BODY
-    legend.fontSize = 8
-    legend.strokeColor = colors.black
-    legend.strokeWidth = 0.5
-    legend.colorNamePairs = [(c, name) for name, c in items]
-    return legend
-
-
 def totals_chart(totals: list[qs.RespondentTotal]) -> Drawing:
     """Points won beside points possible, per respondent: dark fill against an outlined pale
     bar, so it reads in black and white."""
@@ -115,7 +100,7 @@ def totals_chart(totals: list[qs.RespondentTotal]) -> Drawing:
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     drawing.add(chart)
-    drawing.add(_legend([("Points scored", DARK), ("Points possible", LIGHT)], 160,
+    drawing.add(pdf.chart_legend([("Points scored", DARK), ("Points possible", LIGHT)], 160,
                         height + 26))
     return drawing
 
