@@ -155,7 +155,29 @@ def initiative_section(bp: Blueprint) -> list[Flowable]:
     return flow
 
 
-def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
+SECTIONS = {
+    "assessment": "Technology self-assessment",
+    **{t.id: t.name for t in ws.tools()},
+    "inclusion": "Digital inclusion roadmap",
+    "clinic": "Appendix: clinic and peer feedback",
+}
+
+
+def available_sections(bp: Blueprint) -> list[str]:
+    """The sections this team has something in, in Blueprint order."""
+    started = {**bp.tools_started, "assessment": bp.assessment.started,
+               "inclusion": bp.engagement.inclusion_started,
+               "clinic": bp.clinic.started or bool(bp.peer_reviews)}
+    return [key for key in SECTIONS if started.get(key)]
+
+
+def render_pdf(bp: Blueprint, *, include: set[str] | None = None,
+               include_clinic: bool = True) -> bytes:
+    """The Blueprint. `include` names the sections to keep (default: every section the team
+    has started); the executive summary, contents and initiative are always there."""
+    chosen = set(available_sections(bp) if include is None else include)
+    if not include_clinic:
+        chosen.discard("clinic")
     meta = pdf.Meta(
         title=f"{bp.place_name} Blueprint: {bp.initiative.title or 'priority initiative'}",
         author=f"{bp.profile.city or bp.team.slug} city team",
@@ -165,29 +187,27 @@ def render_pdf(bp: Blueprint, *, include_clinic: bool = True) -> bytes:
     )
     body = [*brief.page(bp), PageBreak(), *contents(bp), PageBreak(), *initiative_section(bp)]
     tools = {t.id: t for t in ws.tools()}
-    if bp.assessment.started:
-        body += [pdf.new_section(), *assessment_export.section(
-            bp.assessment, None, "Where the city stands: technology self-assessment")]
-    if bp.tools_started["budget"]:
-        body += [pdf.new_section(), *budget_export.section(bp.budget, 1, tools["budget"].name)]
-    if bp.tools_started["action_plan"]:
-        body += [pdf.new_section(),
-                 *action_plan_export.section(bp.action_plan, 2, tools["action_plan"].name)]
-    if bp.tools_started["questions"]:
-        body += [pdf.new_section(),
-                 *questions_export.section(bp.questions, 3, tools["questions"].name)]
-    if bp.tools_started["engagement"]:
-        body += [pdf.new_section(),
-                 *engagement_export.section(bp.engagement, 4, tools["engagement"].name)]
-        if bp.engagement.inclusion_started:
-            body += [pdf.new_section(), *engagement_export.inclusion_section(
-                bp.engagement, None, "Digital inclusion roadmap")]
-    if bp.tools_started["guidebook"]:
-        body += [pdf.new_section(),
-                 *guidebook_export.section(bp.guidebook, 5, tools["guidebook"].name)]
-    if include_clinic and (bp.clinic.started or bp.peer_reviews):
-        body += [pdf.new_section(), *clinic_export.appendix(
-            bp.clinic, "Appendix: clinic and peer feedback", bp.peer_reviews)]
+    parts = [
+        ("assessment", lambda: assessment_export.section(
+            bp.assessment, None, "Where the city stands: technology self-assessment")),
+        ("budget", lambda: budget_export.section(bp.budget, 1, tools["budget"].name)),
+        ("action_plan", lambda: action_plan_export.section(bp.action_plan, 2,
+                                                           tools["action_plan"].name)),
+        ("questions", lambda: questions_export.section(bp.questions, 3,
+                                                       tools["questions"].name)),
+        ("engagement", lambda: engagement_export.section(bp.engagement, 4,
+                                                         tools["engagement"].name)),
+        ("inclusion", lambda: engagement_export.inclusion_section(
+            bp.engagement, None, "Digital inclusion roadmap")),
+        ("guidebook", lambda: guidebook_export.section(bp.guidebook, 5,
+                                                       tools["guidebook"].name)),
+        ("clinic", lambda: clinic_export.appendix(bp.clinic, SECTIONS["clinic"],
+                                                  bp.peer_reviews)),
+    ]
+    started = set(available_sections(bp))
+    for key, build in parts:
+        if key in chosen and key in started:
+            body += [pdf.new_section(), *build()]
     return pdf.render(meta, cover(bp), body)
 
 

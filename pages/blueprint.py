@@ -32,17 +32,19 @@ for tool in ws.tools():
 actor, team_id, db_file = c.actor, team.id, c.store.path
 
 
-include_clinic = True
-if bp.clinic.started or bp.peer_reviews:
-    include_clinic = st.checkbox(
-        "Include the clinic and peer feedback as an appendix", value=True,
-        help="The facilitators' and guests' ratings and feedback, with your replies.")
+available = blueprint.available_sections(bp)
+include = set(available)
+if available:
+    picked = st.multiselect(
+        "Sections to include", available, default=available,
+        format_func=blueprint.SECTIONS.get,
+        help="The executive summary, contents and initiative are always included.")
+    include = set(picked)
 
 
 def _pdf() -> bytes:
     with Store(db_file, migrate=False) as store:
-        return blueprint.render_pdf(blueprint.gather(store, actor, team_id),
-                                    include_clinic=include_clinic)
+        return blueprint.render_pdf(blueprint.gather(store, actor, team_id), include=include)
 
 
 def _brief() -> bytes:

@@ -1,8 +1,10 @@
 """A team joins, edits, refreshes, downloads its Blueprint; every page passes axe."""
 
 import io
+import json
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tests.browser.helpers import join, serious_violations, settle, sign_in_facilitator
@@ -37,6 +39,19 @@ def test_a_team_joins_edits_refreshes_and_downloads_its_blueprint(server, contex
     assert data.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Open a restaurant in ten working days" in text
+
+    def download(label: str) -> bytes:
+        with page.expect_download() as info:
+            page.get_by_role("button", name=label).click()
+        return open(info.value.path(), "rb").read()
+
+    brief = PdfReader(io.BytesIO(download("Download the one-page mayor's brief (PDF)")))
+    assert len(brief.pages) == 1
+    book = load_workbook(io.BytesIO(download("Download the workbook (Excel)")))
+    assert book.sheetnames[0] == "Blueprint"
+    portable = json.loads(download("Download the portable file (JSON)"))
+    assert portable["schema"] == "isc-blueprint"
+    assert portable["documents"]["initiative"]["title"] == "Open a restaurant in ten working days"
 
 
 def test_signing_out_clears_the_cookie_and_returns_to_sign_in(server, context):

@@ -211,3 +211,14 @@ def test_a_facilitator_downloads_every_blueprint_in_one_zip(store, teams):
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert sorted(names) == ["lakeport-blueprint.pdf", "mesa-verde-blueprint.pdf",
                              "riverton-blueprint.pdf"]
+
+
+def test_the_team_chooses_which_sections_go_into_the_blueprint(store, teams):
+    bp = blueprint.gather(store, member(teams["riverton"]), teams["riverton"].id, today=DAY)
+    assert blueprint.available_sections(bp) == ["assessment", "budget", "action_plan",
+                                                "questions"]
+    titles = _outline_titles(PdfReader(io.BytesIO(blueprint.render_pdf(bp,
+                                                                       include={"budget"}))))
+    assert "1. Budget analysis" in titles
+    assert "2. Project action plan" not in titles and "3. Ten tech questions" not in titles
+    assert "Executive summary" in titles and "The priority initiative" in titles

@@ -10,7 +10,7 @@ from toolkit import workshop as ws
 from toolkit.store import SYSTEM
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TEAM_PAGES = ["pages/home.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
+TEAM_PAGES = ["pages/home.py", "pages/assessment.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
               "pages/engagement.py", "pages/guidebook.py", "pages/blueprint.py"]
 FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", "pages/clinic.py",
                      "pages/peer_round.py", *TEAM_PAGES]
@@ -145,7 +145,10 @@ def test_the_blueprint_page_offers_the_pdf(team_token):
     at = _app(team_token)
     at.switch_page("pages/blueprint.py").run()
     _ok(at)
-    assert at.get("download_button")[0].proto.label == "Download the Blueprint (PDF)"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download the one-page mayor's brief (PDF)", "Download the Blueprint (PDF)",
+                      "Download the workbook (Excel)", "Download the portable file (JSON)"]
+    assert at.multiselect[0].value == ["assessment", "budget", "action_plan", "questions"]
 
 
 def test_a_facilitator_sees_join_codes_only_after_asking(facilitator_token, demo):
