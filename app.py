@@ -107,6 +107,8 @@ def main() -> None:
                     clinic,
                     _page("pages/peer_round.py", "Peer round", "sync_alt",
                           url_path="peer-round"),
+                    _page("pages/present.py", "Present", "present_to_all",
+                          url_path="present"),
                 ],
                 "Team work": [home, assessment, *_tool_pages(), blueprint],
             }

@@ -7,6 +7,7 @@ call toolkit functions and render.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,22 @@ class Context:
     @property
     def is_facilitator(self) -> bool:
         return self.session.role == "facilitator"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
+
+
+def md(text: object) -> str:
+    """Text a person typed, for a markdown label, heading or caption, shown exactly as typed.
+
+    Escaping is not enough for Streamlit's :icon: and :colour[...] directives or for GFM's
+    bare web links, so a zero-width space after the colon (and after "www") breaks those
+    patterns without changing what a person reads. Longer text goes through st.text.
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", str(text or ""))
+    escaped = re.sub(r"(\\:)(?=[A-Za-z/])", "\\1\u200b", escaped)
+    escaped = re.sub(r"(?i)\b(www)(?=\\\.)", "\\1\u200b", escaped)
+    return escaped.replace("\n", "  \n")
 
 
 def ctx() -> Context:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -16,6 +15,7 @@ from pages.common import (
     edit_rows,
     history_panel,
     load_for_editing,
+    md,
     page_title,
     require_team,
     rows_editor,
@@ -45,14 +45,6 @@ RATINGS = [1, 2, 3, 4, 5]
 page_title(f"{tool.number}. {tool.name}", team)
 st.write(tool.purpose)
 saved_caption(saved)
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md(text: str) -> str:
-    """Text a team typed, escaped so Markdown shows it as typed (no links, images or icons)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
 
 def show(findings: list[eg.Finding], *parts: str) -> None:
     """Warnings for the parts of the plan a tab covers."""

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from pages.common import ctx, page_title, require_team
+from pages.common import ctx, md, page_title, require_team
 from toolkit import guidebook as gb
 from toolkit import workshop as ws
 from toolkit.store import GUIDE_LISTED, GUIDE_STATUSES, GuideEntry, StoreError
@@ -16,7 +15,6 @@ from toolkit.store import GUIDE_LISTED, GUIDE_STATUSES, GuideEntry, StoreError
 PAGE_SIZE = 20
 # Every character Streamlit's markdown gives a meaning to, including its own :colour[...]
 # and :material/icon: directives and $ for maths.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
 
 c = ctx()
 team = require_team()
@@ -28,19 +26,6 @@ topic_labels = {t.id: t.label for t in topics}
 saved = c.store.guide_saved(c.actor, team.id)
 saved_ids = {s.entry_id for s in saved}
 team_names = {t.id: t.city or t.slug for t in c.store.list_teams(c.actor)}
-
-
-def md(text: object) -> str:
-    """Text for a label, heading or caption, shown exactly as typed: markup escaped.
-
-    Escaping is not enough for Streamlit's :icon: and :colour[...] directives or for GFM's
-    bare web links, so a zero-width space after the colon (and after "www") breaks those
-    patterns without changing what a person reads. Longer entry text goes through st.text.
-    """
-    escaped = _MARKDOWN.sub(r"\\\1", str(text or ""))
-    escaped = re.sub(r"(\\:)(?=[A-Za-z/])", "\\1\u200b", escaped)
-    escaped = re.sub(r"(?i)\b(www)(?=\\\.)", "\\1\u200b", escaped)
-    return escaped.replace("\n", "  \n")
 
 
 def labelled(label: str, value: str) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.helpers import FACILITATOR
 from toolkit import auth
 from toolkit import workshop as ws
 from toolkit.store import SYSTEM
@@ -285,3 +286,21 @@ def test_the_facilitator_timer_counts_down_for_teams(store, key, demo, facilitat
     team = _app(auth.sign_in_team(store, key, demo["riverton"], "Ana").token)
     team.switch_page("pages/peer.py").run()
     assert any("Read the case study:" in i.value and "left" in i.value for i in team.info)
+
+
+def test_presentation_mode_never_shows_join_codes(store, key, demo, facilitator_token):
+    code = auth.create_invite(store, FACILITATOR, key, role="guest", name="Expert")
+    at = _app(facilitator_token)
+    at.switch_page("pages/present.py").run()
+    _ok(at)
+    shown = [at.title[0].value, *[e.value for e in at.markdown], *[m.value for m in at.metric]]
+    for team_id in [t.id for t in store.list_teams(SYSTEM)]:
+        at.sidebar.radio[0].set_value(team_id).run()
+        _ok(at)
+        shown += [at.title[0].value, *[e.value for e in at.markdown],
+                  *[h.value for h in at.header], *[t.value for t in at.text]]
+    everything = " ".join(str(x) for x in shown)
+    assert "Riverton, OH" in everything and "Cut gun homicides" in everything
+    for secret in [*demo.values(), code]:
+        assert secret not in everything
+        assert auth.normalize_code(secret) not in everything.replace("-", "")
