@@ -1,5 +1,7 @@
 """Team home: the city and the priority initiative, saved as the team types."""
 
+import datetime as dt
+
 import streamlit as st
 
 from pages.common import (
@@ -7,10 +9,12 @@ from pages.common import (
     ctx,
     history_panel,
     load_for_editing,
+    md,
     page_title,
     require_team,
     saved_caption,
 )
+from toolkit import agenda
 from toolkit import workshop as ws
 
 c = ctx()
@@ -26,6 +30,13 @@ st.write(
     "The five tools build on it, and it opens your Blueprint. Changes save as soon as you "
     "leave a field."
 )
+
+todays = agenda.today(agenda.load(c.store, c.actor, team.workshop_id), dt.date.today())
+if todays:
+    with st.expander("Today's agenda", expanded=True):
+        for item in todays:
+            st.markdown(f"**{item.starts:%H:%M}–{item.ends:%H:%M}** {md(item.title)}"
+                        + (f" · {md(item.notes)}" if item.notes else ""))
 
 st.header("Priority initiative")
 areas = ws.areas()

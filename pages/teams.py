@@ -18,16 +18,14 @@ def _zip_all() -> bytes:
     with Store(c.store.path, migrate=False) as store:
         return blueprint.zip_all(store, c.actor, workshop.id)
 
-workshops = c.store.list_workshops(c.actor)
-if not workshops:
-    st.header("Create the workshop")
-    with st.form("new_workshop"):
+def _new_workshop_form(title: str) -> None:
+    with st.form(f"new_workshop:{title}"):
         name = st.text_input("Workshop name", max_chars=120)
         place = st.text_input("Place", max_chars=120)
         starts, ends = st.columns(2)
         starts_on = starts.date_input("First day", value=None)
         ends_on = ends.date_input("Last day", value=None)
-        if st.form_submit_button("Create workshop", type="primary"):
+        if st.form_submit_button(title, type="primary"):
             if not name.strip():
                 st.error("Give the workshop a name.")
             elif starts_on and ends_on and ends_on < starts_on:
@@ -40,6 +38,12 @@ if not workshops:
                     st.rerun()
                 except StoreError as exc:
                     st.error(str(exc))
+
+
+workshops = c.store.list_workshops(c.actor)
+if not workshops:
+    st.header("Create the workshop")
+    _new_workshop_form("Create workshop")
     st.stop()
 
 workshop = workshops[-1]
@@ -147,6 +151,10 @@ for invite in invites:
     if right.button("Withdraw", key=f"revoke:{invite['id']}"):
         c.store.revoke_invite(c.actor, invite["id"])
         st.rerun()
+
+with st.expander("Start another workshop (a new cohort)"):
+    st.caption("Teams belong to one workshop. The newest workshop is the one shown here.")
+    _new_workshop_form("Create the new workshop")
 
 st.header("Add a team")
 with st.form("add_team", clear_on_submit=True):

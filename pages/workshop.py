@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from pages.common import ctx
-from toolkit import progress
+from toolkit import agenda, progress
 from toolkit import workshop as ws
 from toolkit.store import utcnow
 
@@ -82,3 +83,31 @@ def dashboard() -> None:
 
 
 dashboard()
+
+st.header("Agenda")
+st.caption("Sessions with their times and the tool each uses. Teams see today's sessions on "
+           "their home page. Change the table, then save.")
+sessions = agenda.load(c.store, c.actor, workshop.id)
+tool_names = {"": "—", "home": "Team home", "assessment": "Self-assessment",
+              **{t.id: t.name for t in ws.tools()}, "clinic": "Clinic review",
+              "peer": "Peer round"}
+edited = st.data_editor(
+    [s.model_dump() for s in sessions] or pd.DataFrame(
+        columns=["day", "starts", "ends", "title", "tool", "notes"]),
+    num_rows="dynamic", hide_index=True, width="stretch", key=f"agenda:{workshop.id}",
+    column_config={
+        "day": st.column_config.DateColumn("Day", required=True),
+        "starts": st.column_config.TimeColumn("Starts", required=True, format="HH:mm"),
+        "ends": st.column_config.TimeColumn("Ends", required=True, format="HH:mm"),
+        "title": st.column_config.TextColumn("Session", required=True, max_chars=120),
+        "tool": st.column_config.SelectboxColumn("Tool", options=list(agenda.TOOL_CHOICES),
+                                                 format_func=tool_names.get),
+        "notes": st.column_config.TextColumn("Notes", max_chars=300),
+    })
+if st.button("Save the agenda"):
+    rows = edited.to_dict("records") if hasattr(edited, "to_dict") else list(edited)
+    try:
+        agenda.save(c.store, c.actor, workshop.id, rows)
+        st.success("Agenda saved.")
+    except agenda.AgendaError as exc:
+        st.error(str(exc))

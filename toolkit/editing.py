@@ -35,7 +35,9 @@ def plain_validation_message(exc: ValidationError, labels: dict[str, str]) -> st
         label = labels.get(field, field.replace("_", " ").capitalize() or "This value")
         ctx = err.get("ctx") or {}
         kind = err["type"]
-        if kind == "string_too_long":
+        if kind == "string_too_short":
+            parts.append(f"{label}: fill this in.")
+        elif kind == "string_too_long":
             parts.append(f"{label}: use {ctx.get('max_length')} characters or fewer.")
         elif kind in ("int_parsing", "int_type", "int_from_float"):
             parts.append(f"{label}: type a whole number, without commas or letters.")
@@ -43,6 +45,10 @@ def plain_validation_message(exc: ValidationError, labels: dict[str, str]) -> st
             parts.append(f"{label}: the number cannot be below {ctx.get('ge', ctx.get('gt'))}.")
         elif kind in ("less_than_equal", "less_than"):
             parts.append(f"{label}: the number cannot be above {ctx.get('le', ctx.get('lt')):,}.")
+        elif kind == "value_error" and ctx.get("error"):
+            reason = str(ctx["error"])
+            text = reason[0].upper() + reason[1:]
+            parts.append(f"{label}: {reason}." if field else f"{text}.")
         else:
             parts.append(f"{label}: {err['msg']}.")
     return " ".join(parts)
