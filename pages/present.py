@@ -20,8 +20,9 @@ choice = st.sidebar.radio("Show", ["cohort", *[t.id for t in teams]],
                           else next(f"{t.city}, {t.state}" for t in teams if t.id == v),
                           key="present_choice")
 # Nothing on this page reads join codes or passwords: it is safe on a projector.
-st.markdown("<style>.stMarkdown p, .stMarkdown li {font-size: 1.5rem; line-height: 1.5}"
-            "</style>", unsafe_allow_html=True)  # fixed CSS only, never user data
+st.markdown('<style>[data-testid="stMain"] .stMarkdown p, [data-testid="stMain"] '
+            ".stMarkdown li {font-size: 1.5rem; line-height: 1.5}</style>",
+            unsafe_allow_html=True)  # fixed CSS for the main area only, never user data
 
 if choice == "cohort":
     st.title(workshop.name)
