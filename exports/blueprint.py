@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from exports import action_plan as action_plan_export
 from exports import assessment as assessment_export
-from exports import brief, pdf, workbook
+from exports import brief, pdf, sources, workbook
 from exports import budget as budget_export
 from exports import clinic as clinic_export
 from exports import engagement as engagement_export
@@ -160,6 +160,7 @@ SECTIONS = {
     **{t.id: t.name for t in ws.tools()},
     "inclusion": "Digital inclusion roadmap",
     "clinic": "Appendix: clinic and peer feedback",
+    "sources": "Appendix: sources",
 }
 
 
@@ -167,7 +168,7 @@ def available_sections(bp: Blueprint) -> list[str]:
     """The sections this team has something in, in Blueprint order."""
     started = {**bp.tools_started, "assessment": bp.assessment.started,
                "inclusion": bp.engagement.inclusion_started,
-               "clinic": bp.clinic.started or bool(bp.peer_reviews)}
+               "clinic": bp.clinic.started or bool(bp.peer_reviews), "sources": True}
     return [key for key in SECTIONS if started.get(key)]
 
 
@@ -203,6 +204,7 @@ def render_pdf(bp: Blueprint, *, include: set[str] | None = None,
                                                        tools["guidebook"].name)),
         ("clinic", lambda: clinic_export.appendix(bp.clinic, SECTIONS["clinic"],
                                                   bp.peer_reviews)),
+        ("sources", lambda: sources.appendix(bp, SECTIONS["sources"])),
     ]
     started = set(available_sections(bp))
     for key, build in parts:

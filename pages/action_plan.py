@@ -38,7 +38,7 @@ pack = packs.pack(initiative.area or ap.BLANK_AREA)
 today = dt.date.today()
 M = ap.ActionPlan
 
-page_title(f"{tool.number}. {tool.name}", team)
+page_title(f"{tool.number}. {tool.name}", team, feedback_on="action_plan")
 st.write(tool.purpose)
 if flash := st.session_state.pop("action_plan_flash", None):
     st.success(flash, icon=":material/check_circle:")

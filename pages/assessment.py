@@ -16,7 +16,7 @@ saved = load_for_editing(am.AssessmentDoc, team.id)
 doc: am.AssessmentDoc = saved.body
 labels = {lab.level: lab.label for lab in content.level_labels}
 
-page_title("City technology self-assessment", team)
+page_title("City technology self-assessment", team, feedback_on="assessment")
 st.write(content.intro)
 
 ROUND_LABELS = ["Before the Institute", "End of the workshop", "Three-month follow-up",

@@ -27,7 +27,7 @@ saved = load_for_editing(bg.BudgetPlan, team.id)
 plan: bg.BudgetPlan = saved.body
 current = c.store.current_budget(c.actor, team.id)
 
-page_title(f"{tool.number}. {tool.name}", team)
+page_title(f"{tool.number}. {tool.name}", team, feedback_on="budget")
 st.write(tool.purpose)
 
 file_tab, explore_tab, move_tab, plan_tab = st.tabs(

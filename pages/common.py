@@ -83,10 +83,24 @@ def require_team() -> Team:
     return team
 
 
-def page_title(title: str, team: Team | None = None) -> None:
-    """The page's single H1; facilitators are reminded whose work they are looking at."""
+def page_title(title: str, team: Team | None = None, *, feedback_on: str | None = None
+               ) -> None:
+    """The page's single H1; facilitators are reminded whose work they are looking at, and
+    a team sees the open clinic feedback on the part of its work this page shows."""
     st.title(title)
     show_flash()
+    if feedback_on and team is not None:
+        items = [i for i in ctx().store.feedback(ctx().actor, team.id, tool=feedback_on)
+                 if i["status"] == "open"]
+        if items:
+            with st.expander(f"Clinic feedback on this part: {len(items)} open",
+                             icon=":material/forum:"):
+                for item in items:
+                    st.markdown(f"**{md(item['item']) or 'General'}** · {md(item['author'])}")
+                    st.text(item["text"])
+                if ctx().session.role == "team":
+                    st.page_link("pages/feedback.py", label="Reply on the Feedback page",
+                                 icon=":material/forum:")
     if team is not None and ctx().is_facilitator:
         st.caption(f"Viewing the work of team {team.city or team.slug}. "
                    "Pick another team in the sidebar.")

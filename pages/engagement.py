@@ -42,7 +42,7 @@ LEVEL_NAMES = {lv.id: lv.name for lv in eng.participation_levels}
 TACTIC_NAMES = {t.id: t.name for t in eng.tactics}
 RATINGS = [1, 2, 3, 4, 5]
 
-page_title(f"{tool.number}. {tool.name}", team)
+page_title(f"{tool.number}. {tool.name}", team, feedback_on="engagement")
 st.write(tool.purpose)
 saved_caption(saved)
 

@@ -226,7 +226,7 @@ def entry_card(e: GuideEntry, where: str) -> None:
 
 # --- the page -------------------------------------------------------------------------------
 
-page_title(f"{tool.number}. {tool.name}", team)
+page_title(f"{tool.number}. {tool.name}", team, feedback_on="guidebook")
 st.write(tool.purpose)
 if message := st.session_state.pop("gb_flash", None):
     st.success(md(message), icon=":material/check_circle:")

@@ -37,7 +37,7 @@ BASE = f"q_base:{team.id}"
 st.session_state[BASE] = saved
 area = c.store.load(c.actor, team.id, ws.Initiative).body.area or "other"
 
-page_title(f"{tool.number}. {tool.name}", team)
+page_title(f"{tool.number}. {tool.name}", team, feedback_on="questions")
 st.write(tool.purpose)
 with st.expander("How to use the questions, and how to score an answer"):
     st.write(content.intro)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit import content
 from toolkit import workshop as ws
+from toolkit.content import ContentFile, Strict
 from toolkit.store import Actor, Store
 
 KINDS = {"comment": "Comment", "question": "Question", "must_fix": "Must fix"}
@@ -73,3 +75,43 @@ class ClinicSummary:
 
 def summary(store: Store, actor: Actor, team_id: int) -> ClinicSummary:
     return ClinicSummary(store.clinic_ratings(actor, team_id), store.feedback(actor, team_id))
+
+
+class DemoRating(Strict):
+    tool: str
+    rating: str
+    summary: str
+
+
+class DemoFeedback(Strict):
+    tool: str
+    item: str = ""
+    kind: str
+    text: str
+    reply: str = ""
+    resolved: bool = False
+
+
+class DemoClinicFile(ContentFile):
+    team: str
+    author: str
+    ratings: list[DemoRating]
+    feedback: list[DemoFeedback]
+
+
+def load_demo(store: Store, team_id: int, slug: str) -> None:
+    """The demo facilitator's ratings and feedback for the demo team, with its reply."""
+    demo = content.load("demo/clinic.yaml", DemoClinicFile)
+    if demo.team != slug:
+        return
+    facilitator = Actor(role="facilitator", name=demo.author)
+    for r in demo.ratings:
+        rate(store, facilitator, team_id, r.tool, r.rating, r.summary)
+    team = Actor(role="team", name="Riverton team", team_id=team_id)
+    for f in demo.feedback:
+        fid = give_feedback(store, facilitator, team_id, tool=f.tool, kind=f.kind, text=f.text,
+                            item=f.item)
+        if f.reply:
+            reply(store, team, fid, f.reply)
+        if f.resolved:
+            store.set_feedback_status(team, fid, "resolved")

@@ -7,7 +7,15 @@ from typing import Any
 
 from pydantic import Field
 
-from toolkit import action_plan, assessment, content, engagement, guidebook, questions
+from toolkit import (
+    action_plan,
+    assessment,
+    clinic,
+    content,
+    engagement,
+    guidebook,
+    questions,
+)
 from toolkit import budget as bg
 from toolkit import budget_import as bi
 from toolkit import workshop as ws
@@ -117,6 +125,7 @@ def create_demo(store: Store, key: bytes, *, guidebook_demo: bool = True
             store.save(SYSTEM, team.id, plan, base_version=0)
         for document in demo_documents(item.slug):
             store.save(SYSTEM, team.id, document, base_version=0)
+        clinic.load_demo(store, team.id, item.slug)
         if guidebook_demo and guidebook.demo_document(item.slug):
             guidebook.load_demo(store, team.id)
     return codes

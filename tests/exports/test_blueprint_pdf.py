@@ -216,9 +216,16 @@ def test_a_facilitator_downloads_every_blueprint_in_one_zip(store, teams):
 def test_the_team_chooses_which_sections_go_into_the_blueprint(store, teams):
     bp = blueprint.gather(store, member(teams["riverton"]), teams["riverton"].id, today=DAY)
     assert blueprint.available_sections(bp) == ["assessment", "budget", "action_plan",
-                                                "questions"]
+                                                "questions", "clinic", "sources"]
     titles = _outline_titles(PdfReader(io.BytesIO(blueprint.render_pdf(bp,
                                                                        include={"budget"}))))
     assert "1. Budget analysis" in titles
     assert "2. Project action plan" not in titles and "3. Ten tech questions" not in titles
     assert "Executive summary" in titles and "The priority initiative" in titles
+
+
+def test_the_sources_appendix_names_the_budget_file_and_the_frameworks(store, teams):
+    text = _text(_render(store, teams["riverton"]))
+    sources = text[text.rindex("Appendix: sources"):]
+    assert "riverton_budget_fy2027.csv, column 'Adopted Amount'" in sources.replace("\n", " ")
+    assert "Results-Based Accountability" in sources

@@ -149,7 +149,8 @@ def test_the_blueprint_page_offers_the_pdf(team_token):
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download the one-page mayor's brief (PDF)", "Download the Blueprint (PDF)",
                       "Download the workbook (Excel)", "Download the portable file (JSON)"]
-    assert at.multiselect[0].value == ["assessment", "budget", "action_plan", "questions"]
+    assert at.multiselect[0].value == ["assessment", "budget", "action_plan", "questions",
+                                       "clinic", "sources"]
 
 
 def test_a_facilitator_sees_join_codes_only_after_asking(facilitator_token, demo):

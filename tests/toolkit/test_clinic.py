@@ -57,7 +57,7 @@ def test_bad_feedback_gets_a_plain_message(store, teams, kwargs, message):
 
 
 def test_a_rating_per_part_is_replaced_not_duplicated(store, teams):
-    team_id = teams["riverton"].id
+    team_id = teams["lakeport"].id
     clinic.rate(store, FACILITATOR, team_id, "budget", "partly", "Gap in year 3.")
     clinic.rate(store, GUEST, team_id, "budget", "met", "Closed by the state funds.")
     ratings = store.clinic_ratings(FACILITATOR, team_id)
