@@ -98,6 +98,7 @@ def main() -> None:
                            url_path="assessment")
         clinic = _page("pages/clinic.py", "Clinic review", "rate_review", url_path="clinic",
                        default=c.session.role == "guest")
+        followup = _page("pages/followup.py", "Follow-up", "trending_up", url_path="follow-up")
         if c.is_facilitator:
             pages = {
                 "Facilitate": [
@@ -109,8 +110,10 @@ def main() -> None:
                           url_path="peer-round"),
                     _page("pages/present.py", "Present", "present_to_all",
                           url_path="present"),
+                    _page("pages/followup_admin.py", "Webinars and help", "event",
+                          url_path="follow-up-admin"),
                 ],
-                "Team work": [home, assessment, *_tool_pages(), blueprint],
+                "Team work": [home, assessment, *_tool_pages(), blueprint, followup],
             }
         elif c.session.role == "guest":
             pages = {"Clinic": [clinic], "Case study": [home, assessment, *_tool_pages(),
@@ -118,7 +121,7 @@ def main() -> None:
         else:
             feedback = _page("pages/feedback.py", "Feedback", "forum", url_path="feedback")
             peer = _page("pages/peer.py", "Peer review", "sync_alt", url_path="peer-review")
-            pages = {"Your team": [home, assessment, feedback, peer],
+            pages = {"Your team": [home, assessment, feedback, peer, followup],
                      "The five tools": _tool_pages(), "Take home": [blueprint]}
         nav = st.navigation(pages, position="top")
         _sidebar(c)

@@ -156,6 +156,51 @@ def cmd_import(args: argparse.Namespace) -> None:
                       "join_code": code}))
 
 
+def cmd_progress(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from exports.followup import progress_report_pdf
+
+    out = Path(args.out)
+    with _store() as store:
+        team = store.find_team(SYSTEM, args.team)
+        data = progress_report_pdf(store, SYSTEM, team.id, dt.date.today())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data):,} bytes)")
+
+
+def cmd_webinars(args: argparse.Namespace) -> None:
+    from toolkit import followup
+
+    if not args.ics:
+        raise CommandError("Add --ics: the webinar series is written as a calendar file.")
+    with _store() as store:
+        workshops = store.list_workshops(SYSTEM)
+        if args.workshop:
+            chosen = [w for w in workshops if w.slug == args.workshop]
+            if not chosen:
+                raise CommandError(f"There is no workshop '{args.workshop}'. Workshops: "
+                                   + ", ".join(w.slug for w in workshops))
+            workshop = chosen[0]
+        elif len(workshops) == 1:
+            workshop = workshops[0]
+        elif not workshops:
+            raise CommandError("There is no workshop yet. Run `isc demo` or create one in "
+                               "the app first.")
+        else:
+            raise CommandError("There are several workshops; choose one with --workshop: "
+                               + ", ".join(w.slug for w in workshops))
+        webinars = store.webinars(SYSTEM, workshop.id)
+    if not webinars:
+        raise CommandError(f"Workshop '{workshop.slug}' has no webinars scheduled yet.")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(followup.series_ics(webinars, f"{workshop.name}: webinars"),
+                   encoding="utf-8", newline="")
+    print(f"Wrote {out} ({len(webinars)} webinars)")
+
+
 def cmd_budget_inspect(args: argparse.Namespace) -> None:
     from toolkit import budget_import as bi
 
@@ -248,6 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="confirm replacing a team's work")
     p.add_argument("--workshop", metavar="SLUG",
                    help="the workshop for a new team (default: the newest)")
+
+    p = add("progress", cmd_progress, "Write a team's progress report (PDF) after the Institute.")
+    p.add_argument("team", metavar="TEAM", help="the team's id or slug (see `isc teams`)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the PDF file to write")
+
+    p = add("webinars", cmd_webinars, "Write the calendar (.ics) of a workshop's webinars.")
+    p.add_argument("--ics", action="store_true", help="write an iCalendar file (required)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the .ics file to write")
+    p.add_argument("--workshop", metavar="SLUG",
+                   help="the workshop (needed when there are several)")
 
     budget = sub.add_parser("budget", help="Budget files: check one before a team uploads it.",
                             description="Budget files: check one before a team uploads it.")

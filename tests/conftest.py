@@ -40,9 +40,9 @@ def key(isolated_db):
 
 @pytest.fixture
 def demo(store, key):
-    """The demo workshop; returns {slug: join code}. The guidebook starts as seeded only
-    (without the demo team's saved entries), which the guidebook tests rely on."""
-    return create_demo(store, key, guidebook_demo=False)
+    """The demo workshop; returns {slug: join code}. The guidebook starts as seeded only and
+    there are no webinars yet, which the guidebook and follow-up tests rely on."""
+    return create_demo(store, key, shared_extras=False)
 
 
 @pytest.fixture

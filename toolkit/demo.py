@@ -13,6 +13,7 @@ from toolkit import (
     clinic,
     content,
     engagement,
+    followup,
     guidebook,
     questions,
 )
@@ -86,16 +87,18 @@ def demo_budget(slug: str) -> tuple[bi.BudgetImport, bg.BudgetPlan] | None:
 def demo_documents(slug: str) -> list[ws.Document]:
     """Each tool's demo document for this team (from content/demo/<tool>.yaml), if any."""
     found = [action_plan.demo_document(slug), assessment.demo_document(slug),
-             questions.demo_document(slug), engagement.demo_document(slug)]
+             questions.demo_document(slug), engagement.demo_document(slug),
+             followup.demo_document(slug)]
     return [doc for doc in found if doc is not None]
 
 
-def create_demo(store: Store, key: bytes, *, guidebook_demo: bool = True
+def create_demo(store: Store, key: bytes, *, shared_extras: bool = True
                 ) -> dict[str, str] | None:
     """Create the demo workshop unless it exists; return {team slug: join code} when created.
 
-    `guidebook_demo=False` leaves the demo team's saved guidebook entries out, for tests that
-    need an untouched guidebook.
+    `shared_extras=False` leaves out what lives in shared tables rather than a team's
+    documents (the demo team's saved guidebook entries, the webinars), for tests that need
+    those tables untouched.
     """
     demo = demo_content()
     if any(w.slug == demo.workshop.slug for w in store.list_workshops(SYSTEM)):
@@ -126,6 +129,8 @@ def create_demo(store: Store, key: bytes, *, guidebook_demo: bool = True
         for document in demo_documents(item.slug):
             store.save(SYSTEM, team.id, document, base_version=0)
         clinic.load_demo(store, team.id, item.slug)
-        if guidebook_demo and guidebook.demo_document(item.slug):
+        if shared_extras and guidebook.demo_document(item.slug):
             guidebook.load_demo(store, team.id)
+    if shared_extras:
+        followup.create_demo_webinars(store, workshop.id)
     return codes

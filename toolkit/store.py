@@ -546,6 +546,52 @@ def _m005_peer_rounds(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="006_webinars")
+def _m006_webinars(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE webinars (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshops(id),
+            title TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL,
+            agenda TEXT NOT NULL DEFAULT '',
+            join_link TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX webinars_workshop ON webinars(workshop_id, starts_at);
+        CREATE TABLE webinar_attendance (
+            webinar_id INTEGER NOT NULL REFERENCES webinars(id) ON DELETE CASCADE,
+            team_id INTEGER NOT NULL REFERENCES teams(id),
+            attended INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (webinar_id, team_id)
+        );
+        """
+    )
+
+
+@dataclass(frozen=True)
+class Webinar:
+    id: int
+    workshop_id: int
+    title: str
+    starts_at: dt.datetime  # UTC
+    timezone: str  # IANA name the facilitator chose; calendars show the time in it
+    duration_minutes: int
+    agenda: str
+    join_link: str
+    created_by: str
+    created_at: dt.datetime
+
+
+WEBINAR_TITLE_MAX = 160
+WEBINAR_AGENDA_MAX = 3000
+WEBINAR_LINK_MAX = 500
+
+
 # --- the store ------------------------------------------------------------------------
 
 
@@ -1705,6 +1751,123 @@ class Store:
         data = json.loads(raw)
         return data["label"], _parse_time(data["ends_at"])
 
+    # --- follow-up webinars (workshop-level) ---
+
+    def _may_read_workshop(self, actor: Actor, workshop_id: int) -> None:
+        if actor.role == "team":
+            own = self.get_team(actor, actor.team_id or -1)
+            if own.workshop_id != workshop_id:
+                raise AccessDenied("You can only see your own workshop's webinars.")
+
+    @staticmethod
+    def _webinar_values(title: str, starts_at: dt.datetime, timezone: str,
+                        duration_minutes: int, agenda: str, join_link: str) -> tuple:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        title, agenda, join_link = title.strip(), agenda.strip(), join_link.strip()
+        if not title:
+            raise StoreError("A webinar needs a title.")
+        if len(title) > WEBINAR_TITLE_MAX or len(agenda) > WEBINAR_AGENDA_MAX:
+            raise StoreError(f"Keep the title to {WEBINAR_TITLE_MAX} characters and the "
+                             f"agenda to {WEBINAR_AGENDA_MAX}.")
+        if starts_at.tzinfo is None:
+            raise StoreError("The start time needs a time zone.")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise StoreError(f"'{timezone}' is not a time zone name.") from None
+        if not 5 <= int(duration_minutes) <= 600:
+            raise StoreError("A webinar lasts between 5 and 600 minutes.")
+        parts = urlsplit(join_link)
+        # Only https: the link is put into calendars and pages, where javascript: or http:
+        # would be a risk to the people who click it.
+        if join_link and (parts.scheme != "https" or not parts.netloc
+                          or len(join_link) > WEBINAR_LINK_MAX or any(c.isspace()
+                                                                       for c in join_link)):
+            raise StoreError("The join link must be a full web address starting with https://.")
+        return title, _iso(starts_at), timezone, int(duration_minutes), agenda, join_link
+
+    def create_webinar(self, actor: Actor, workshop_id: int, *, title: str,
+                       starts_at: dt.datetime, timezone: str, duration_minutes: int,
+                       agenda: str = "", join_link: str = "") -> Webinar:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can schedule a webinar.")
+        self.get_workshop(actor, workshop_id)
+        values = self._webinar_values(title, starts_at, timezone, duration_minutes, agenda,
+                                      join_link)
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO webinars(workshop_id, title, starts_at, timezone, duration_minutes,"
+                " agenda, join_link, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (workshop_id, *values, actor.name, _iso(utcnow())))
+        return self.webinar(actor, cursor.lastrowid)
+
+    def update_webinar(self, actor: Actor, webinar_id: int, *, title: str,
+                       starts_at: dt.datetime, timezone: str, duration_minutes: int,
+                       agenda: str = "", join_link: str = "") -> Webinar:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can change a webinar.")
+        self.webinar(actor, webinar_id)
+        values = self._webinar_values(title, starts_at, timezone, duration_minutes, agenda,
+                                      join_link)
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE webinars SET title = ?, starts_at = ?, timezone = ?, "
+                "duration_minutes = ?, agenda = ?, join_link = ? WHERE id = ?",
+                (*values, webinar_id))
+        return self.webinar(actor, webinar_id)
+
+    def delete_webinar(self, actor: Actor, webinar_id: int) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can cancel a webinar.")
+        with self._write() as conn:
+            conn.execute("DELETE FROM webinar_attendance WHERE webinar_id = ?", (webinar_id,))
+            conn.execute("DELETE FROM webinars WHERE id = ?", (webinar_id,))
+
+    def webinar(self, actor: Actor, webinar_id: int) -> Webinar:
+        row = self._one("SELECT * FROM webinars WHERE id = ?", (webinar_id,))
+        if row is None:
+            raise NotFound("That webinar does not exist.")
+        self._may_read_workshop(actor, row["workshop_id"])
+        return _webinar(row)
+
+    def webinars(self, actor: Actor, workshop_id: int) -> list[Webinar]:
+        """A workshop's webinars, earliest first; its teams may read them."""
+        self._may_read_workshop(actor, workshop_id)
+        return [_webinar(r) for r in self._all(
+            "SELECT * FROM webinars WHERE workshop_id = ? ORDER BY starts_at, id",
+            (workshop_id,))]
+
+    def set_attendance(self, actor: Actor, webinar_id: int, team_id: int,
+                       attended: bool) -> None:
+        if not actor.is_staff:
+            raise AccessDenied("Only a facilitator can record attendance.")
+        webinar = self.webinar(actor, webinar_id)
+        if self.get_team(actor, team_id).workshop_id != webinar.workshop_id:
+            raise Conflict("That team is not in this webinar's workshop.")
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO webinar_attendance(webinar_id, team_id, attended) VALUES (?, ?, ?) "
+                "ON CONFLICT(webinar_id, team_id) DO UPDATE SET attended = excluded.attended",
+                (webinar_id, team_id, int(bool(attended))))
+
+    def attendance(self, actor: Actor, webinar_id: int) -> dict[int, bool]:
+        """{team id: attended} as recorded; a team sees only its own row."""
+        self.webinar(actor, webinar_id)
+        rows = self._all("SELECT team_id, attended FROM webinar_attendance "
+                         "WHERE webinar_id = ?", (webinar_id,))
+        return {r["team_id"]: bool(r["attended"]) for r in rows
+                if actor.role != "team" or r["team_id"] == actor.team_id}
+
+    def attendance_counts(self, actor: Actor, workshop_id: int) -> dict[int, int]:
+        """{webinar id: teams that attended} for every webinar of the workshop."""
+        self._may_read_workshop(actor, workshop_id)
+        rows = self._all(
+            "SELECT w.id, coalesce(sum(a.attended), 0) AS n FROM webinars w "
+            "LEFT JOIN webinar_attendance a ON a.webinar_id = w.id "
+            "WHERE w.workshop_id = ? GROUP BY w.id", (workshop_id,))
+        return {r["id"]: int(r["n"]) for r in rows}
+
     # --- sessions, tickets, audit (used by auth.py only) ---
 
     def create_session(
@@ -1826,6 +1989,12 @@ class Store:
 def _workshop(row: sqlite3.Row) -> Workshop:
     return Workshop(row["id"], row["slug"], row["name"], row["place"],
                     _parse_date(row["starts_on"]), _parse_date(row["ends_on"]))
+
+
+def _webinar(row: sqlite3.Row) -> Webinar:
+    return Webinar(row["id"], row["workshop_id"], row["title"], _parse_time(row["starts_at"]),
+                   row["timezone"], row["duration_minutes"], row["agenda"], row["join_link"],
+                   row["created_by"], _parse_time(row["created_at"]))
 
 
 def _team(row: sqlite3.Row, *, with_code: bool) -> Team:

@@ -1,6 +1,7 @@
 """A team completes the self-assessment in a real browser and sees its radar chart."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import join, settle
 from toolkit import assessment as am
@@ -28,6 +29,9 @@ def test_complete_the_assessment_and_see_the_radar_chart(server, context):
             choice = "Not sure" if statement is area.statements[-1] and n == 0 else \
                 f"{1 + n % 4}. "
             group.get_by_text(choice).first.click()
+            # Wait until the choice shows as made before the next click, so a click never
+            # lands on a radio group that is being redrawn.
+            expect(group.locator("input:checked")).to_have_count(1, timeout=30_000)
             settle(page)
     page.get_by_text(f"{total} of {total} statements answered").wait_for()
     page.get_by_role("tab", name="Results").click()

@@ -11,10 +11,11 @@ from toolkit import workshop as ws
 from toolkit.store import SYSTEM
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TEAM_PAGES = ["pages/home.py", "pages/assessment.py", "pages/budget.py", "pages/action_plan.py", "pages/questions.py",
-              "pages/engagement.py", "pages/guidebook.py", "pages/blueprint.py"]
+TEAM_PAGES = ["pages/home.py", "pages/assessment.py", "pages/budget.py", "pages/action_plan.py",
+              "pages/questions.py", "pages/engagement.py", "pages/guidebook.py",
+              "pages/blueprint.py", "pages/followup.py"]
 FACILITATOR_PAGES = ["pages/workshop.py", "pages/teams.py", "pages/clinic.py",
-                     "pages/peer_round.py", *TEAM_PAGES]
+                     "pages/peer_round.py", "pages/followup_admin.py", *TEAM_PAGES]
 
 
 def _app(token: str | None = None) -> AppTest:
