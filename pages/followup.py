@@ -12,6 +12,7 @@ from exports.followup import progress_report_pdf
 from pages.common import ctx, edit_rows, load_for_editing, page_title, require_team
 from toolkit import followup as fu
 from toolkit.budget import money, new_id
+from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -22,10 +23,23 @@ followup: fu.FollowUp = saved.body
 plan = fu.load_plan(c.store, c.actor, team.id)
 today = dt.date.today()
 
-st.download_button(
-    "Progress report (PDF)", data=progress_report_pdf(c.store, c.actor, team.id, today),
+actor, db_file = c.actor, c.store.path
+
+
+def _report() -> bytes:
+    # Built on click, on Streamlit's download thread, with its own connection.
+    with Store(db_file, migrate=False) as store:
+        return progress_report_pdf(store, actor, team.id, today)
+
+
+left, right = st.columns(2)
+left.download_button(
+    "Progress report (PDF)", data=_report,
     file_name=f"{team.slug}-progress-report.pdf", mime="application/pdf",
-    icon=":material/picture_as_pdf:")
+    icon=":material/picture_as_pdf:", width="stretch")
+right.page_link("pages/assessment.py", label="Re-take the self-assessment",
+                icon=":material/radar:", help="Start a new round (Take it again) to see the "
+                "change per area since the Institute.")
 
 check_tab, progress_tab, help_tab, webinar_tab = st.tabs(
     ["Check-in", "Progress", "Help", "Webinars"])
