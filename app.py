@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -52,6 +53,10 @@ def _sidebar(c: common.Context) -> None:
         role = {"facilitator": "Facilitator", "guest": "Expert guest (reads and comments)",
                 "team": "Team member"}[c.session.role]
         st.markdown(f"**{c.session.name}**  \n{role}")
+        if c.is_facilitator:
+            st.toggle("Edit the team's work", key="facilitator_edits",
+                      help="Teams' pages open read-only for facilitators, so a look never "
+                           "changes anything. Turn this on to edit.")
         if c.session.role in ("facilitator", "guest"):
             teams = c.store.list_teams(c.actor)
             if teams:
@@ -87,8 +92,11 @@ def main() -> None:
             nav.run()
             return
         st.session_state["token"] = token
+        actor = store.actor_for(session)
+        if session.role == "facilitator" and not st.session_state.get("facilitator_edits"):
+            actor = dataclasses.replace(actor, read_only=True)
         c = common.Context(store=store, session=session, key=common.server_key(path),
-                           actor=store.actor_for(session))
+                           actor=actor)
         st.session_state["_ctx"] = c
         home = _page("pages/home.py", "Team home", "home", url_path="home",
                      default=c.session.role == "team")

@@ -69,6 +69,8 @@ class Actor:
     team_id: int | None = None
     # Teams whose case study this team reviews in an open peer round (read only).
     peers: frozenset[int] = frozenset()
+    # A facilitator opens a team's pages read-only until choosing to edit them.
+    read_only: bool = False
 
     def can_read(self, team_id: int) -> bool:
         if self.role in ("facilitator", "system", "guest"):
@@ -76,6 +78,8 @@ class Actor:
         return self.role == "team" and (self.team_id == team_id or team_id in self.peers)
 
     def can_write(self, team_id: int) -> bool:
+        if self.read_only:
+            return False
         if self.role in ("facilitator", "system"):
             return True
         return self.role == "team" and self.team_id == team_id

@@ -199,6 +199,8 @@ def test_a_facilitator_can_edit_and_a_guest_can_only_read(store, key, demo, team
     facilitator = auth.sign_in_facilitator(store, password).token
     first = teams["riverton"]  # the team a facilitator or guest sees until they pick another
     at = _page(facilitator, "Workplan", first)
+    assert "Add milestone" not in {b.label for b in at.button}  # read-only at first
+    at.sidebar.toggle[0].set_value(True).run()
     assert "Add milestone" in {b.label for b in at.button}
     assert any("Viewing the work of team Riverton" in c.value for c in at.caption)
     code = auth.create_invite(store, FACILITATOR, key, role="guest", name="Expert")

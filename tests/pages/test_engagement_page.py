@@ -221,6 +221,9 @@ def test_a_facilitator_can_open_a_teams_engagement_page(store, demo, mesa_verde)
     token = auth.sign_in_facilitator(store, password, "Fran").token
     at = _page(token)
     assert any(c.value.startswith("Viewing the work of team") for c in at.caption)
+    # Read-only until the facilitator chooses to edit.
+    assert not any(b.label == "Add group" for b in at.button)
+    at.sidebar.toggle[0].set_value(True).run()
     assert any(b.label == "Add group" for b in at.button)
 
 

@@ -306,3 +306,15 @@ def test_presentation_mode_never_shows_join_codes(store, key, demo, facilitator_
     for secret in [*demo.values(), code]:
         assert secret not in everything
         assert auth.normalize_code(secret) not in everything.replace("-", "")
+
+
+def test_a_facilitator_opens_team_pages_read_only_until_choosing_to_edit(
+        store, facilitator_token, teams):
+    at = _app(facilitator_token)
+    at.switch_page("pages/home.py").run()
+    assert all(t.disabled for t in at.text_input)
+    at.sidebar.toggle[0].set_value(True).run()
+    _input(at, "Initiative title").input("Facilitator's correction").run()
+    _ok(at)
+    saved = store.load(SYSTEM, teams["riverton"].id, ws.Initiative)
+    assert saved.body.title == "Facilitator's correction" and saved.saved_by == "Fran"
