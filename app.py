@@ -30,6 +30,17 @@ def _migrated(path: str) -> bool:
     return True
 
 
+# Streamlit draws disabled widgets at 40% opacity, under the WCAG 4.5:1 contrast ratio.
+# Facilitators read teams' work through disabled (read-only) widgets, so labels and values
+# keep full text colour; the grey field background still says "read-only".
+_READABLE_DISABLED_CSS = """<style>
+[data-testid="stWidgetLabel"] p, [data-testid="stWidgetLabel"],
+input:disabled, textarea:disabled, [aria-disabled="true"] div {
+  color: inherit !important; -webkit-text-fill-color: currentColor !important; opacity: 1 !important;
+}
+</style>"""
+
+
 def _redirect(url: str) -> None:
     """Send the browser to one of server.py's routes (cookies can only be set there)."""
     st.html(f"<script>window.location.replace({json.dumps(url)});</script>",
@@ -52,7 +63,8 @@ def _sidebar(c: common.Context) -> None:
     with st.sidebar:
         role = {"facilitator": "Facilitator", "guest": "Expert guest (reads and comments)",
                 "team": "Team member"}[c.session.role]
-        st.markdown(f"**{c.session.name}**  \n{role}")
+        st.markdown(f"**{common.md(c.session.name)}**"
+                    + (f"  \n{role}" if c.session.name != role else ""))
         if c.is_facilitator:
             st.toggle("Edit the team's work", key="facilitator_edits",
                       help="Teams' pages open read-only for facilitators, so a look never "
@@ -98,6 +110,7 @@ def main() -> None:
         c = common.Context(store=store, session=session, key=common.server_key(path),
                            actor=actor)
         st.session_state["_ctx"] = c
+        st.html(_READABLE_DISABLED_CSS)  # style only: Streamlit adds it without a gap
         home = _page("pages/home.py", "Team home", "home", url_path="home",
                      default=c.session.role == "team")
         blueprint = _page("pages/blueprint.py", "Blueprint", "picture_as_pdf",

@@ -102,7 +102,9 @@ def page_title(title: str, team: Team | None = None, *, feedback_on: str | None 
                     st.page_link("pages/feedback.py", label="Reply on the Feedback page",
                                  icon=":material/forum:")
     if team is not None and ctx().is_facilitator:
-        st.caption(f"Viewing the work of team {team.city or team.slug}. "
+        mode = ("Read-only: turn on “Edit the team's work” in the sidebar to change it."
+                if ctx().actor.read_only else "Editing is on: your changes save to the team.")
+        st.caption(f"Viewing the work of team {team.city or team.slug}. {mode} "
                    "Pick another team in the sidebar.")
 
 
