@@ -48,15 +48,62 @@ def _redirect(url: str) -> None:
     st.caption(f"One moment… If nothing happens, [continue]({url}).")
 
 
-def _page(path: str, title: str, icon: str, **kw) -> st.Page:
-    return st.Page(path, title=title, icon=f":material/{icon}:", **kw)
+# Every page: its address (url path), script, title and icon. The tools come from content.
+_TOOL_ICONS = {"budget": "payments", "action_plan": "checklist", "questions": "quiz",
+               "engagement": "groups", "guidebook": "menu_book"}
 
 
-def _tool_pages() -> list[st.Page]:
-    icons = {"budget": "payments", "action_plan": "checklist", "questions": "quiz",
-             "engagement": "groups", "guidebook": "menu_book"}
-    return [_page(f"pages/{t.id}.py", f"{t.number}. {t.name}", icons[t.id],
-                  url_path=t.id.replace("_", "-")) for t in ws.tools()]
+def _pages() -> dict[str, tuple[str, str, str]]:
+    tools = {t.id.replace("_", "-"): (f"pages/{t.id}.py", f"{t.number}. {t.name}",
+                                      _TOOL_ICONS[t.id]) for t in ws.tools()}
+    return {
+        "workshop": ("pages/workshop.py", "Workshop", "co_present"),
+        "teams": ("pages/teams.py", "Teams", "diversity_3"),
+        "clinic": ("pages/clinic.py", "Clinic review", "rate_review"),
+        "peer-round": ("pages/peer_round.py", "Peer round", "sync_alt"),
+        "present": ("pages/present.py", "Present", "present_to_all"),
+        "follow-up-admin": ("pages/followup_admin.py", "Webinars and help", "event"),
+        "home": ("pages/home.py", "Team home", "home"),
+        "assessment": ("pages/assessment.py", "Self-assessment", "radar"),
+        "feedback": ("pages/feedback.py", "Feedback", "forum"),
+        "peer-review": ("pages/peer.py", "Peer review", "sync_alt"),
+        **tools,
+        "blueprint": ("pages/blueprint.py", "Blueprint", "picture_as_pdf"),
+        "follow-up": ("pages/followup.py", "Follow-up", "trending_up"),
+    }
+
+
+def _navigation(sections: dict[str, list[str]], start: str) -> dict[str, list[st.Page]]:
+    """Build the menu; `start` is the page "/" opens.
+
+    Streamlit serves the start page at "/" only and answers its own address (a bookmark, a
+    link someone shared) with a "Page not found" dialog. So the start page gets an internal
+    address and a hidden page at its real one switches to it.
+    """
+    table = _pages()
+    built: dict[str, list[st.Page]] = {}
+    start_page = None
+    for section, paths in sections.items():
+        built[section] = []
+        for path in paths:
+            script, title, icon = table[path]
+            page = st.Page(script, title=title, icon=f":material/{icon}:",
+                           url_path=f"{path}-start" if path == start else path,
+                           default=path == start)
+            start_page = page if path == start else start_page
+            built[section].append(page)
+    built[next(iter(built))].append(
+        st.Page(lambda: st.switch_page(start_page), title=start_page.title, url_path=start,
+                visibility="hidden"))
+    return built
+
+
+def _signin_navigation() -> list[st.Page]:
+    """Whatever address a signed-out person opens (a bookmark), they see the sign-in page."""
+    return [st.Page("pages/signin.py", title="Sign in", icon=":material/login:",
+                    url_path="signin", default=True),
+            *[st.Page("pages/signin.py", title="Sign in", url_path=path, visibility="hidden")
+              for path in _pages()]]
 
 
 def _sidebar(c: common.Context) -> None:
@@ -100,7 +147,7 @@ def main() -> None:
             if st.session_state.pop("token", None):
                 st.session_state["signin_notice"] = "Your sign-in has ended. Please sign in again."
             st.session_state.pop("_ctx", None)
-            nav = st.navigation([_page("pages/signin.py", "Sign in", "login")], position="hidden")
+            nav = st.navigation(_signin_navigation(), position="hidden")
             nav.run()
             return
         st.session_state["token"] = token
@@ -111,39 +158,19 @@ def main() -> None:
                            actor=actor)
         st.session_state["_ctx"] = c
         st.html(_READABLE_DISABLED_CSS)  # style only: Streamlit adds it without a gap
-        home = _page("pages/home.py", "Team home", "home", url_path="home",
-                     default=c.session.role == "team")
-        blueprint = _page("pages/blueprint.py", "Blueprint", "picture_as_pdf",
-                          url_path="blueprint")
-        assessment = _page("pages/assessment.py", "Self-assessment", "radar",
-                           url_path="assessment")
-        clinic = _page("pages/clinic.py", "Clinic review", "rate_review", url_path="clinic",
-                       default=c.session.role == "guest")
-        followup = _page("pages/followup.py", "Follow-up", "trending_up", url_path="follow-up")
+        team_work = ["home", "assessment", *[t.id.replace("_", "-") for t in ws.tools()],
+                     "blueprint"]
         if c.is_facilitator:
-            pages = {
-                "Facilitate": [
-                    _page("pages/workshop.py", "Workshop", "co_present", url_path="workshop",
-                          default=True),
-                    _page("pages/teams.py", "Teams", "diversity_3", url_path="teams"),
-                    clinic,
-                    _page("pages/peer_round.py", "Peer round", "sync_alt",
-                          url_path="peer-round"),
-                    _page("pages/present.py", "Present", "present_to_all",
-                          url_path="present"),
-                    _page("pages/followup_admin.py", "Webinars and help", "event",
-                          url_path="follow-up-admin"),
-                ],
-                "Team work": [home, assessment, *_tool_pages(), blueprint, followup],
-            }
+            pages = _navigation({"Facilitate": ["workshop", "teams", "clinic", "peer-round",
+                                                "present", "follow-up-admin"],
+                                 "Team work": [*team_work, "follow-up"]}, start="workshop")
         elif c.session.role == "guest":
-            pages = {"Clinic": [clinic], "Case study": [home, assessment, *_tool_pages(),
-                                                         blueprint]}
+            pages = _navigation({"Clinic": ["clinic"], "Case study": team_work}, start="clinic")
         else:
-            feedback = _page("pages/feedback.py", "Feedback", "forum", url_path="feedback")
-            peer = _page("pages/peer.py", "Peer review", "sync_alt", url_path="peer-review")
-            pages = {"Your team": [home, assessment, feedback, peer, followup],
-                     "The five tools": _tool_pages(), "Take home": [blueprint]}
+            pages = _navigation({"Your team": ["home", "assessment", "feedback", "peer-review",
+                                               "follow-up"],
+                                 "The five tools": team_work[2:-1], "Take home": ["blueprint"]},
+                                start="home")
         nav = st.navigation(pages, position="top")
         _sidebar(c)
         nav.run()

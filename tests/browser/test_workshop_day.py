@@ -88,3 +88,22 @@ def test_every_page_has_no_serious_accessibility_violations(server, context):
     facilitator.close()
     assert {k: v for k, v in problems.items() if v} == {}
     assert outside == []
+
+
+def test_every_address_opens_its_page_without_a_page_not_found_dialog(server, context):
+    # Streamlit serves the start page at "/" only; bookmarks of /home or of a tool opened
+    # while signed out used to show "Page not found".
+    page = context.new_page()
+    page.goto(server.url + "/budget")
+    page.get_by_role("heading", name="Sign in to ISC Blueprint").wait_for()
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0
+    join(page, server.url, server.codes["lakeport"], "Kim")
+    for path in ["home", "budget", "blueprint"]:
+        page.goto(f"{server.url}/{path}")
+        settle(page)
+        assert page.get_by_text("Page not found").count() == 0, path
+    assert page.locator("h1").first.inner_text() == "Your Blueprint"
+    page.goto(server.url + "/home")
+    settle(page)
+    assert page.locator("h1").first.inner_text().endswith("team home")
