@@ -8,11 +8,13 @@ and answer a health check.
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
+from streamlit.runtime.media_file_manager import MediaFileMetadata
 from streamlit.runtime.pages_manager import PagesManager
 
 from toolkit import auth
@@ -22,6 +24,25 @@ from toolkit.store import Store
 # would treat the pages/ folder as a legacy multipage app and could run a page script
 # directly, without app.py's sign-in gate; switch that legacy mode off before any session.
 PagesManager.uses_pages_directory = False
+
+# A file built when a download button is clicked (the Blueprint, the brief...) belongs to no
+# session, and Streamlit deletes such files on the second clean-up after it is built. Clean-up
+# runs whenever any session's script finishes, so in a busy room the browser's request for
+# the file could arrive after it was gone (the load script saw 404s). Keep an unreferenced
+# download for a grace period before it may be deleted.
+DOWNLOAD_GRACE_SECONDS = 120.0
+
+
+def _mark_for_delete(self: MediaFileMetadata) -> None:
+    now = time.monotonic()
+    since = getattr(self, "_unreferenced_since", None)
+    if since is None:
+        self._unreferenced_since = now
+    elif now - since >= DOWNLOAD_GRACE_SECONDS:
+        self._is_marked_for_delete = True
+
+
+MediaFileMetadata.mark_for_delete = _mark_for_delete
 
 
 def _secure() -> bool:

@@ -160,7 +160,8 @@ with file_tab:
                         st.session_state["budget_flash"] = (
                             f"Imported {len(result.lines):,} lines totalling "
                             f"{bg.money(result.total_cents)}"
-                            + (f"; {left_out:,} rows left out (listed on the page)."
+                            + (f"; {left_out:,} {'row' if left_out == 1 else 'rows'} left out "
+                               "(listed on the page)."
                                if left_out else "."))
                         st.rerun()
                     except bi.BudgetFileError as exc:
