@@ -83,6 +83,11 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def build_workshop(db: Path, teams: int, people: int, facilitators: int
                    ) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Create the teams and sign everyone in; return (team id, person index, token) and the
@@ -221,6 +226,7 @@ async def drive(url: str, pid: int, members, staff, args, figures: Figures) -> d
     await asyncio.sleep(1.5)
     before = _rss_kb(pid)
     start = time.monotonic()
+    cpu_start = _cpu_seconds(pid)
     deadline = start + args.ramp + args.minutes * 60
     # People arrive over the ramp, as a room fills.
     tasks = [person(url, team, index, token, deadline, args.think, figures,
@@ -228,6 +234,7 @@ async def drive(url: str, pid: int, members, staff, args, figures: Figures) -> d
              for i, (team, index, token) in enumerate(members)]
     tasks += [facilitator(url, token, deadline, figures) for token in staff]
     await asyncio.gather(*tasks)
+    cpu_share = (_cpu_seconds(pid) - cpu_start) / (time.monotonic() - start)
     peak = max(kb for _, kb in figures.memory)
     closed = time.monotonic()
     await asyncio.sleep(args.settle)  # Streamlit keeps a closed session for its TTL
@@ -235,7 +242,8 @@ async def drive(url: str, pid: int, members, staff, args, figures: Figures) -> d
     stop.set()
     await sampler
     return {"before_kb": before, "peak_kb": peak, "after_kb": after,
-            "waited_after_close_s": round(time.monotonic() - closed)}
+            "waited_after_close_s": round(time.monotonic() - closed),
+            "server_cpu_share": cpu_share}
 
 
 def verify(db: Path, figures: Figures) -> list[str]:
@@ -325,7 +333,8 @@ def main() -> int:
                                            / 1024 / sessions, 2),
                       "after_close": round(memory["after_kb"] / 1024),
                       "waited_after_close_s": memory["waited_after_close_s"]},
-        "machine": f"{os.cpu_count()} cores",
+        "server_cpu_cores_used": round(memory["server_cpu_share"], 2),
+        "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end",
     }
     print()
     print(f"{'what':28} {'count':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
@@ -335,6 +344,8 @@ def main() -> int:
     print(f"\nServer memory: {m['before']} MB before, {m['peak']} MB at peak "
           f"({m['per_session']} MB per session), {m['after_close']} MB "
           f"{m['waited_after_close_s']} s after the sessions closed")
+    print(f"Server CPU: {report['server_cpu_cores_used']} cores busy on average "
+          f"({report['machine']})")
     print(f"Errors: {len(figures.errors)}; edits checked against the database: "
           f"{len(figures.confirmed)}, lost: {len(problems)}")
     for line in (figures.errors + problems)[:20]:

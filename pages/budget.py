@@ -171,7 +171,7 @@ with file_tab:
     if flash := st.session_state.pop("budget_flash", None):
         st.toast(flash)
     st.download_button("Download a blank budget template (Excel)",
-                       data=workbook.budget_template(), file_name="budget-template.xlsx",
+                       data=workbook.budget_template, file_name="budget-template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
     earlier = [i for i in c.store.budget_imports(c.actor, team.id) if not i.is_current]
