@@ -17,6 +17,7 @@ from starlette.routing import Route
 from streamlit.runtime.media_file_manager import MediaFileMetadata
 from streamlit.runtime.pages_manager import PagesManager
 
+from exports import jobs
 from toolkit import auth
 from toolkit.store import Store
 
@@ -43,6 +44,7 @@ def _mark_for_delete(self: MediaFileMetadata) -> None:
 
 
 MediaFileMetadata.mark_for_delete = _mark_for_delete
+jobs.warm()
 
 
 def _secure() -> bool:

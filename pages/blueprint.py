@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exports import blueprint, brief
+from exports import blueprint, jobs
 from pages.common import ctx, page_title, require_team
 from toolkit import portable
 from toolkit import workshop as ws
@@ -27,8 +27,9 @@ for tool in ws.tools():
     st.markdown(f"- **{tool.number}. {tool.name}**: {status}")
 
 
-# The files are built when a button is clicked, on Streamlit's download thread, after this
-# run's connection has closed: each opens its own, as the same person.
+# The files are built when a button is clicked, after this run's connection has closed: the
+# heavy ones in an export worker process (exports/jobs.py), each with its own connection, as
+# the same person.
 actor, team_id, db_file = c.actor, team.id, c.store.path
 
 
@@ -43,18 +44,15 @@ if available:
 
 
 def _pdf() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return blueprint.render_pdf(blueprint.gather(store, actor, team_id), include=include)
+    return jobs.run(jobs.blueprint_pdf, db_file, actor, team_id, include)
 
 
 def _brief() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return brief.render_brief(blueprint.gather(store, actor, team_id))
+    return jobs.run(jobs.brief_pdf, db_file, actor, team_id)
 
 
 def _workbook() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return blueprint.render_xlsx(blueprint.gather(store, actor, team_id, with_lines=True))
+    return jobs.run(jobs.workbook, db_file, actor, team_id)
 
 
 def _json() -> bytes:

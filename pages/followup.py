@@ -8,11 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from exports.followup import progress_report_pdf
+from exports import jobs
 from pages.common import ctx, edit_rows, load_for_editing, page_title, require_team
 from toolkit import followup as fu
 from toolkit.budget import money, new_id
-from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -27,9 +26,8 @@ actor, db_file = c.actor, c.store.path
 
 
 def _report() -> bytes:
-    # Built on click, on Streamlit's download thread, with its own connection.
-    with Store(db_file, migrate=False) as store:
-        return progress_report_pdf(store, actor, team.id, today)
+    # Built on click, in an export worker process, with its own connection.
+    return jobs.run(jobs.progress_report, db_file, actor, team.id, today)
 
 
 left, right = st.columns(2)
