@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from functools import cache
 from pathlib import Path
 
@@ -33,3 +40,36 @@ def make_cohort(store: Store, db: Path, teams: int) -> list[Team]:
 def budget(path: Path) -> bi.BudgetImport:
     """A real city budget file read as the app reads it (cached: parsing is the slow part)."""
     return bi.read_budget(path.read_bytes(), path.name)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    """`streamlit run server.py` on `db`, as `isc serve` starts it; returns once /healthz
+    answers (the caller stops it)."""
+    out = open(log, "a")  # noqa: SIM115 - the child holds it; closed when the test ends
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env={**os.environ, "ISC_DB": str(db)}, stdout=out, stderr=subprocess.STDOUT)
+    out.close()
+    deadline = time.monotonic() + 60
+    while health(port) is None:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise AssertionError("The app did not start:\n" + log.read_text())
+        time.sleep(0.3)
+    return proc
+
+
+def health(port: int) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            return json.loads(response.read())
+    except (OSError, ValueError):
+        return None
