@@ -60,6 +60,40 @@ class Conflict(StoreError):
     pass
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot take a write right now (disk full, read-only, too busy). The
+    transaction was rolled back, everything saved before is safe, and reading still works.
+
+    `problem` and `advice` let a page put what it kept in between, e.g. "Your text is still
+    in the box".
+    """
+
+    def __init__(self, reason: Literal["full", "read-only", "disk", "busy"]):
+        self.reason = reason
+        self.problem = {
+            "full": "The workshop database cannot save right now (the disk is full).",
+            "read-only": "The workshop database is read-only, so it cannot save right now.",
+            "disk": "The workshop database cannot save right now (the disk cannot be "
+                    "written to).",
+            "busy": "The workshop database is too busy to save right now.",
+        }[reason]
+        self.advice = "try again in a moment" if reason == "busy" else "tell a facilitator"
+        super().__init__(self.explain("Nothing was changed"))
+
+    def explain(self, kept: str) -> str:
+        return f"{self.problem} {kept}; {self.advice}."
+
+    @classmethod
+    def from_sqlite(cls, exc: sqlite3.Error) -> StoreUnavailable | None:
+        """The person-facing error for SQLite's "cannot write" failures; None for others."""
+        # Extended codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE, ...) share the low byte.
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        reason = {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "read-only",
+                  sqlite3.SQLITE_PERM: "read-only", sqlite3.SQLITE_IOERR: "disk",
+                  sqlite3.SQLITE_CANTOPEN: "disk", sqlite3.SQLITE_BUSY: "busy"}.get(code)
+        return cls(reason) if reason else None
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is asking. Pages build one from the signed-in session; the CLI acts as `system`."""
@@ -646,15 +680,30 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            if self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()  # a COMMIT that failed (disk full) can leave it open
+                raise
+        except sqlite3.OperationalError as exc:
+            # A full disk, a read-only file or a lock held too long: the page says so plainly
+            # instead of crashing on "database or disk is full".
+            unavailable = StoreUnavailable.from_sqlite(exc)
+            if unavailable is None:
+                raise
+            raise unavailable from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
 
     def _one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         cursor = self.conn.execute(sql, params)
