@@ -2039,6 +2039,100 @@ class Store:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+# --- restoring a backup ---------------------------------------------------------------------
+
+
+class RestoreRefused(StoreError):
+    """A file `isc restore` will not put in place; the message says why and what to do."""
+
+
+def schema_names() -> list[str]:
+    """The migrations this version of the app knows, oldest first."""
+    return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
+
+
+def check_backup(source: Path) -> list[str]:
+    """The migrations a backup file has applied. Raises RestoreRefused unless it is a whole
+    ISC Blueprint database this version can use (an older one is fine: it is migrated)."""
+    if not source.is_file():
+        raise RestoreRefused(f"{source} does not exist or is not a file.")
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        if problems != ["ok"]:
+            raise RestoreRefused(f"{source.name} failed its integrity check ({problems[0]}), "
+                                 "so it cannot be restored. Use an earlier backup.")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"_sqlite_migrations", "teams", "documents"} <= tables:
+            raise RestoreRefused(f"{source.name} is not an ISC Blueprint database.")
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            (migrations.name,))]
+    except sqlite3.DatabaseError as exc:
+        with source.open("rb") as file:
+            is_sqlite = file.read(16) == b"SQLite format 3\x00"
+        if is_sqlite:
+            raise RestoreRefused(f"{source.name} failed its integrity check ({exc}), so it "
+                                 "cannot be restored. Use an earlier backup.") from None
+        raise RestoreRefused(f"{source.name} is not an ISC Blueprint database (it is not a "
+                             "SQLite database at all).") from None
+    finally:
+        conn.close()
+    newer = [name for name in applied if name not in schema_names()]
+    if newer:
+        raise RestoreRefused(f"{source.name} comes from a newer version of ISC Blueprint (it "
+                             f"has {', '.join(newer)}). Update the app first, then restore.")
+    return applied
+
+
+def restore(source: Path, dest: Path, now: dt.datetime) -> Path | None:
+    """Put a backup in place of the database at `dest`, online, and return where the database
+    as it was is kept (None when there was none).
+
+    The backup is checked, copied aside and migrated first; the current database is copied to
+    `<dest>.before-restore-<UTC time>`; then the backup is written into `dest` through SQLite's
+    backup API, as one transaction, so an app that is running sees the old data or the new,
+    never a mix.
+    """
+    check_backup(source)
+    staging = dest.with_name(f"{dest.name}.restoring")
+    for leftover in (staging, *(Path(f"{staging}{x}") for x in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    try:
+        with contextlib.closing(sqlite3.connect(
+                f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src, \
+                contextlib.closing(sqlite3.connect(staging)) as copy:
+            src.backup(copy)
+        with Store(staging) as staged:  # an older backup is migrated here, not in place
+            if not staged.integrity_ok():
+                raise RestoreRefused(f"{source.name} could not be brought up to date.")
+        aside = None
+        with Store(dest, migrate=False) as live:
+            if live.db.table_names():
+                stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+                aside = dest.with_name(f"{dest.name}.before-restore-{stamp}")
+                n = 1
+                while aside.exists():
+                    n += 1
+                    aside = dest.with_name(f"{dest.name}.before-restore-{stamp}-{n}")
+                live.backup(aside)
+            with contextlib.closing(sqlite3.connect(staging)) as src:
+                size = live.conn.execute("PRAGMA page_size").fetchone()[0]
+                if src.execute("PRAGMA page_size").fetchone()[0] != size:
+                    # A database in WAL mode only takes a copy with its own page size.
+                    src.execute("PRAGMA journal_mode = DELETE")
+                    src.execute(f"PRAGMA page_size = {int(size)}")
+                    src.execute("VACUUM")
+                src.backup(live.conn)
+            if not live.integrity_ok():
+                raise RestoreRefused(f"The restored database failed its integrity check. The "
+                                     f"database as it was is kept at {aside}.")
+        return aside
+    finally:
+        for leftover in (staging, *(Path(f"{staging}{x}") for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+
+
 def _workshop(row: sqlite3.Row) -> Workshop:
     return Workshop(row["id"], row["slug"], row["name"], row["place"],
                     _parse_date(row["starts_on"]), _parse_date(row["ends_on"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -73,3 +74,24 @@ def health(port: int) -> dict | None:
             return json.loads(response.read())
     except (OSError, ValueError):
         return None
+
+
+def assert_whole(conn: sqlite3.Connection) -> None:
+    """The invariants a database keeps after any crash or copy: integrity, each document the
+    newest of its gap-free history, each budget import all its lines or none."""
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute(
+        "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM revisions r "
+        "WHERE r.team_id = d.team_id AND r.kind = d.kind AND r.version = d.version "
+        "AND r.body = d.body) OR d.version != (SELECT count(*) FROM revisions r "
+        "WHERE r.team_id = d.team_id AND r.kind = d.kind)").fetchone() == (0,)
+    for import_id, count, total in conn.execute(
+            "SELECT id, line_count, total_cents FROM budget_imports").fetchall():
+        assert conn.execute("SELECT count(*), coalesce(sum(amount_cents), 0) FROM "
+                            "budget_lines WHERE import_id = ?",
+                            (import_id,)).fetchone() == (count, total)
+    assert conn.execute("SELECT count(*) FROM budget_lines WHERE import_id NOT IN "
+                        "(SELECT id FROM budget_imports)").fetchone() == (0,)
+    assert conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM budget_imports "
+                        "WHERE is_current GROUP BY team_id)").fetchone()[0] in (None, 1)

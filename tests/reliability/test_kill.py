@@ -23,7 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.cohort import BUDGETS, CHICAGO, OKLAHOMA, ROOT, budget, make_cohort
+from tests.reliability.cohort import (
+    BUDGETS,
+    CHICAGO,
+    OKLAHOMA,
+    ROOT,
+    assert_whole,
+    budget,
+    make_cohort,
+)
 from toolkit import budget as bg
 from toolkit import workshop as ws
 from toolkit.store import SYSTEM, Store
@@ -67,24 +75,7 @@ def _check_after_crash(db: Path, team_id: int, confirmed: list[dict], *,
         assert wal.exists() and wal.stat().st_size > 0
     raw = sqlite3.connect(db)
     try:
-        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
-        # Each document is exactly its newest revision: no version without its history.
-        assert raw.execute(
-            "SELECT count(*) FROM documents d WHERE NOT EXISTS (SELECT 1 FROM revisions r "
-            "WHERE r.team_id = d.team_id AND r.kind = d.kind AND r.version = d.version "
-            "AND r.body = d.body) OR d.version != (SELECT max(version) FROM revisions r "
-            "WHERE r.team_id = d.team_id AND r.kind = d.kind)").fetchone() == (0,)
-        # Every import is all its lines or absent; no line outlives its import.
-        for import_id, count, total in raw.execute(
-                "SELECT id, line_count, total_cents FROM budget_imports").fetchall():
-            assert raw.execute("SELECT count(*), coalesce(sum(amount_cents), 0) FROM "
-                               "budget_lines WHERE import_id = ?",
-                               (import_id,)).fetchone() == (count, total)
-        assert raw.execute("SELECT count(*) FROM budget_lines WHERE import_id NOT IN "
-                           "(SELECT id FROM budget_imports)").fetchone() == (0,)
-        assert raw.execute("SELECT count(*) FROM budget_imports WHERE team_id = ? AND "
-                           "is_current", (team_id,)).fetchone()[0] in (0, 1)
+        assert_whole(raw)
     finally:
         raw.close()
     with Store(db) as store:  # the app restarting: migrations check, then reads
