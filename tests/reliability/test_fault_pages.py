@@ -227,3 +227,37 @@ def test_signing_in_while_the_database_cannot_save_explains_why_and_signs_nobody
     assert _count(isolated_db, "SELECT count(*) FROM sessions") == sessions
     # Someone already signed in still reads their pages.
     _open(room["ana"], "pages/home.py")
+
+
+def test_signing_out_while_the_database_cannot_save_still_signs_the_browser_out(
+        isolated_db, faults, room):
+    at = _open(room["ana"], "pages/home.py")
+    faults.read_only()
+    next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "token" not in at.session_state
+    assert any("/auth/signout" in c.value for c in at.caption)  # on to clear the cookie
+
+
+def test_the_cookie_routes_answer_without_an_error_when_the_database_cannot_save(
+        isolated_db, faults, room):
+    from starlette.requests import Request
+
+    import server
+
+    def request(path: str, query: str = "", cookie: str = "") -> Request:
+        headers = [(b"cookie", cookie.encode())] if cookie else []
+        return Request({"type": "http", "method": "GET", "path": path, "headers": headers,
+                        "query_string": query.encode()})
+
+    with Store(isolated_db) as store:
+        signed_in = auth.sign_in_team(store, auth.server_key(isolated_db),
+                                      room["codes"]["lakeport"], "Lee")
+        ticket = auth.issue_ticket(store, signed_in)
+    faults.read_only()
+    response = server.session_route(request("/auth/session", f"ticket={ticket}"))
+    assert response.status_code == 303 and "set-cookie" not in response.headers
+    response = server.signout_route(request("/auth/signout",
+                                            cookie=f"{auth.COOKIE_NAME}={room['ana']}"))
+    assert response.status_code == 303
+    assert f'{auth.COOKIE_NAME}=""' in response.headers["set-cookie"]  # the cookie is cleared
