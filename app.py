@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -127,7 +128,10 @@ def _sidebar(c: common.Context) -> None:
                     key="viewed_team_id",
                 )
         if st.button("Sign out", icon=":material/logout:"):
-            auth.sign_out(c.store, st.session_state.get("token"))
+            # A database that cannot save (disk full) cannot record the sign-out; the
+            # browser still forgets the session, as /auth/signout clears the cookie anyway.
+            with contextlib.suppress(StoreError):
+                auth.sign_out(c.store, st.session_state.get("token"))
             st.session_state.clear()
             st.session_state["pending_redirect"] = "/auth/signout"
             st.rerun()

@@ -1,4 +1,4 @@
-"""The `isc` command line: serve the app, create the demo, list teams, export, back up."""
+"""The `isc` command line: serve the app, create the demo, list teams, export, back up, restore."""
 
 from __future__ import annotations
 
@@ -237,6 +237,33 @@ def cmd_backup(args: argparse.Namespace) -> None:
     print(f"Backed up {db_path()} to {dest} (integrity check passed)")
 
 
+def cmd_restore(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from toolkit.store import check_backup, restore, schema_names
+
+    source, target = Path(args.file), db_path()
+    applied = check_backup(source)  # refuse a bad file before asking anything
+    if not args.yes:
+        question = (f"This replaces all the work in {target} with the backup {source}. The "
+                    "database as it is now is kept beside it. Type yes to restore: ")
+        if not sys.stdin.isatty():
+            raise CommandError(f"This replaces all the work in {target} with {source}. "
+                               "Add --yes to confirm.")
+        if input(question).strip().lower() != "yes":
+            raise CommandError("Nothing was restored.")
+    aside = restore(source, target, dt.datetime.now(dt.UTC))
+    with Store(target, migrate=False) as store:
+        teams = len(store.list_teams(SYSTEM))
+    print(f"Restored {source} into {target} ({teams} teams; integrity check passed).")
+    if applied != schema_names():
+        print(f"  The backup was from an older version; it was brought up to date "
+              f"({len(schema_names()) - len(applied)} database changes applied).")
+    if aside:
+        print(f"  The database as it was is kept at {aside}.")
+    print("  Anyone who signed in after the backup was made signs in again.")
+
+
 def cmd_password(args: argparse.Namespace) -> None:
     if not args.reset:
         raise CommandError("Add --reset to set a new facilitator password.")
@@ -321,6 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("backup", cmd_backup, "Copy the database safely while the app is running.")
     p.add_argument("file", metavar="FILE", help="where to write the copy")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    p = add("restore", cmd_restore,
+            "Put a backup in place of the database (the current one is kept beside it).")
+    p.add_argument("file", metavar="FILE", help="a file written by `isc backup`")
+    p.add_argument("--yes", action="store_true", help="restore without asking to confirm")
 
     p = add("password", cmd_password, "Set a new facilitator password and print it.")
     p.add_argument("--reset", action="store_true", help="confirm: replace the current password")

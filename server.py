@@ -19,7 +19,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from exports import jobs
 from toolkit import auth
-from toolkit.store import Store
+from toolkit.store import Store, StoreError
 
 # Pages are registered with st.navigation in app.py. Until st.navigation first runs, Streamlit
 # would treat the pages/ folder as a legacy multipage app and could run a page script
@@ -53,8 +53,11 @@ def _secure() -> bool:
 
 def session_route(request: Request) -> RedirectResponse:
     """Swap a one-time ticket for the session cookie, then go to the app."""
-    with Store() as store:
-        token = auth.redeem_ticket(store, request.query_params.get("ticket"))
+    try:
+        with Store() as store:
+            token = auth.redeem_ticket(store, request.query_params.get("ticket"))
+    except StoreError:
+        token = None  # the database cannot save (disk full): back to the sign-in page
     response = RedirectResponse("/", status_code=303)
     if token:
         response.set_cookie(
@@ -70,8 +73,11 @@ def session_route(request: Request) -> RedirectResponse:
 
 
 def signout_route(request: Request) -> RedirectResponse:
-    with Store() as store:
-        auth.sign_out(store, request.cookies.get(auth.COOKIE_NAME))
+    try:
+        with Store() as store:
+            auth.sign_out(store, request.cookies.get(auth.COOKIE_NAME))
+    except StoreError:
+        pass  # cannot record it (disk full): the browser still forgets the cookie below
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(auth.COOKIE_NAME, path="/", httponly=True, samesite="lax")
     return response

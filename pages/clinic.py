@@ -4,6 +4,7 @@ import streamlit as st
 
 from pages.common import ctx, feedback_thread, page_title, require_team
 from toolkit import clinic
+from toolkit.store import StoreError
 
 c = ctx()
 team = require_team()
@@ -15,7 +16,9 @@ names = clinic.areas()
 summary = clinic.summary(c.store, c.actor, team.id)
 
 st.header("Leave feedback")
-with st.form(f"feedback:{team.id}", clear_on_submit=True):
+# A fresh form after each sent item; one the database refused keeps what was typed.
+sent = st.session_state.get(f"feedback_sent:{team.id}", 0)
+with st.form(f"feedback:{team.id}:{sent}"):
     left, right = st.columns(2)
     tool = left.selectbox("About", list(names), format_func=names.get)
     kind = right.radio("Kind", list(clinic.KINDS), format_func=clinic.KINDS.get,
@@ -28,8 +31,9 @@ with st.form(f"feedback:{team.id}", clear_on_submit=True):
             clinic.give_feedback(c.store, c.actor, team.id, tool=tool, kind=kind, text=text,
                                  item=item)
             st.session_state["clinic_flash"] = "Sent. The team sees it on its Feedback page."
+            st.session_state[f"feedback_sent:{team.id}"] = sent + 1
             st.rerun()
-        except clinic.FeedbackError as exc:
+        except (clinic.FeedbackError, StoreError) as exc:
             st.error(str(exc))
 if flash := st.session_state.pop("clinic_flash", None):
     st.success(flash)
@@ -46,7 +50,7 @@ with st.form(f"rating:{team.id}"):
         try:
             clinic.rate(c.store, c.actor, team.id, tool, rating, note)
             st.rerun()
-        except clinic.FeedbackError as exc:
+        except (clinic.FeedbackError, StoreError) as exc:
             st.error(str(exc))
 if summary.ratings:
     st.dataframe([{"Part": names.get(t, t), "Rating": clinic.RATINGS[r["rating"]],

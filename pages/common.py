@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit import auth, editing
 from toolkit import workshop as ws
-from toolkit.store import Actor, Saved, Session, Store, StoreError, Team, utcnow
+from toolkit.store import Actor, Saved, Session, Store, StoreError, StoreUnavailable, Team, utcnow
 
 
 @dataclass
@@ -137,7 +137,12 @@ def in_callback(action: Callable[[Store, Actor], None]) -> None:
     with Store(ctx().store.path, migrate=False) as store:
         session = auth.session_for_token(store, st.session_state.get("token"))
         if session is not None:  # signed out meanwhile: app.py shows the sign-in page
-            action(store, session.actor)
+            try:
+                action(store, session.actor)
+            except StoreError as exc:
+                # A callback runs outside app.py's error handling: say it on the next run
+                # rather than let the page crash (a full disk, a read-only database).
+                st.session_state["flash_error"] = str(exc)
 
 
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
@@ -147,11 +152,15 @@ def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[st
         value = value.strip()
 
     def save(store: Store, actor: Actor) -> None:
-        result = editing.save_field(
-            store, actor, team_id, model, field, value,
-            base=st.session_state[_base_key(model, team_id)], labels=labels,
-        )
         notes = st.session_state.setdefault("field_notes", {})
+        try:
+            result = editing.save_field(
+                store, actor, team_id, model, field, value,
+                base=st.session_state[_base_key(model, team_id)], labels=labels,
+            )
+        except StoreUnavailable as exc:
+            notes[key] = ("error", exc.explain("Your text is still in the box"), None)
+            return  # nothing synced: the box keeps what the person typed
         if result.outcome == "invalid":
             notes[key] = ("error", result.message, None)
             return  # the person's text stays in the box so they can fix it
@@ -193,12 +202,23 @@ def _apply(model: type[BaseModel], team_id: int, result: editing.EditResult) -> 
     return result.outcome in ("saved", "unchanged")
 
 
+def _unavailable(exc: StoreUnavailable) -> bool:
+    """A save the database could not take: say so here and, if the page reruns, at the top."""
+    message = exc.explain("Nothing was saved")
+    st.error(message, icon=":material/sync_problem:")
+    st.session_state["flash_error"] = message
+    return False
+
+
 def save_value(model: type[BaseModel], team_id: int, field: str, value: Any) -> bool:
     """Save one field (any value) from a button or form, merging with teammates' edits."""
     c = ctx()
-    return _apply(model, team_id, editing.save_field(
-        c.store, c.actor, team_id, model, field, value,
-        base=st.session_state[_base_key(model, team_id)]))
+    try:
+        return _apply(model, team_id, editing.save_field(
+            c.store, c.actor, team_id, model, field, value,
+            base=st.session_state[_base_key(model, team_id)]))
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
 
 
 def edit_rows(model: type[BaseModel], team_id: int, field: str, *,
@@ -206,9 +226,12 @@ def edit_rows(model: type[BaseModel], team_id: int, field: str, *,
     """Add, change or remove rows of a list field; a teammate's change to the same row wins
     and the person is told."""
     c = ctx()
-    return _apply(model, team_id, editing.edit_list(
-        c.store, c.actor, team_id, model, field, upserts=list(upserts), deletes=list(deletes),
-        base=st.session_state[_base_key(model, team_id)], what=what))
+    try:
+        return _apply(model, team_id, editing.edit_list(
+            c.store, c.actor, team_id, model, field, upserts=list(upserts),
+            deletes=list(deletes), base=st.session_state[_base_key(model, team_id)], what=what))
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
 
 
 def rows_editor(
@@ -326,26 +349,29 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
             for r in item["replies"]:
                 st.caption(f"Reply from {r['author']}, {r['created_at'][:16]} UTC")
                 st.text(r["text"])
-            with st.form(f"reply:{key}:{item['id']}", clear_on_submit=True, border=False):
+            # A fresh form after each reply sent; one the database refused keeps the text.
+            sent = st.session_state.get(f"replies_sent:{item['id']}", 0)
+            with st.form(f"reply:{key}:{item['id']}:{sent}", border=False):
                 text = st.text_area("Your reply", max_chars=clinic.TEXT_MAX, height=70,
-                                    key=f"reply_text:{key}:{item['id']}")
+                                    key=f"reply_text:{key}:{item['id']}:{sent}")
                 left, right = st.columns(2)
                 send = left.form_submit_button("Send reply")
                 toggle = None
                 if c.actor.can_write(team_id):
                     toggle = right.form_submit_button(
                         "Reopen" if item["status"] == "resolved" else "Mark resolved")
-                if send:
-                    try:
+                try:
+                    if send:
                         clinic.reply(c.store, c.actor, item["id"], text)
+                        st.session_state[f"replies_sent:{item['id']}"] = sent + 1
                         st.rerun()
-                    except clinic.FeedbackError as exc:
-                        st.error(str(exc))
-                if toggle:
-                    c.store.set_feedback_status(
-                        c.actor, item["id"],
-                        "open" if item["status"] == "resolved" else "resolved")
-                    st.rerun()
+                    if toggle:
+                        c.store.set_feedback_status(
+                            c.actor, item["id"],
+                            "open" if item["status"] == "resolved" else "resolved")
+                        st.rerun()
+                except (clinic.FeedbackError, StoreError) as exc:
+                    st.error(str(exc))
 
 
 def countdown(workshop_id: int) -> None:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.common import server_key
 from toolkit import auth
-from toolkit.store import Store, db_path
+from toolkit.store import Store, StoreUnavailable, db_path
 
 st.title("Sign in to ISC Blueprint")
 st.write(
@@ -13,6 +13,13 @@ st.write(
 )
 if notice := st.session_state.pop("signin_notice", None):
     st.info(notice)
+
+
+def _cannot_save(exc: StoreUnavailable) -> None:
+    # A sign-in is a write (the session, the sign-in log), so it waits until the database
+    # can save again; sessions already open only read to check who is signed in.
+    st.error(exc.explain("Signing in needs to save, so nobody can sign in until that is "
+                         "fixed; people already signed in can keep reading"))
 
 
 def _finish(store: Store, signed_in: auth.SignedIn) -> None:
@@ -40,6 +47,8 @@ with join_tab, st.form("join", enter_to_submit=True):
                                                  client))
             except auth.SignInError as exc:
                 st.error(str(exc))
+            except StoreUnavailable as exc:
+                _cannot_save(exc)
 
 with facilitator_tab, st.form("facilitator", enter_to_submit=True):
     st.header("Facilitator sign-in")
@@ -51,3 +60,5 @@ with facilitator_tab, st.form("facilitator", enter_to_submit=True):
                 _finish(store, auth.sign_in_facilitator(store, password, fname, client))
             except auth.SignInError as exc:
                 st.error(str(exc))
+            except StoreUnavailable as exc:
+                _cannot_save(exc)

@@ -60,6 +60,40 @@ class Conflict(StoreError):
     pass
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot take a write right now (disk full, read-only, too busy). The
+    transaction was rolled back, everything saved before is safe, and reading still works.
+
+    `problem` and `advice` let a page put what it kept in between, e.g. "Your text is still
+    in the box".
+    """
+
+    def __init__(self, reason: Literal["full", "read-only", "disk", "busy"]):
+        self.reason = reason
+        self.problem = {
+            "full": "The workshop database cannot save right now (the disk is full).",
+            "read-only": "The workshop database is read-only, so it cannot save right now.",
+            "disk": "The workshop database cannot save right now (the disk cannot be "
+                    "written to).",
+            "busy": "The workshop database is too busy to save right now.",
+        }[reason]
+        self.advice = "try again in a moment" if reason == "busy" else "tell a facilitator"
+        super().__init__(self.explain("Nothing was changed"))
+
+    def explain(self, kept: str) -> str:
+        return f"{self.problem} {kept}; {self.advice}."
+
+    @classmethod
+    def from_sqlite(cls, exc: sqlite3.Error) -> StoreUnavailable | None:
+        """The person-facing error for SQLite's "cannot write" failures; None for others."""
+        # Extended codes (SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE, ...) share the low byte.
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        reason = {sqlite3.SQLITE_FULL: "full", sqlite3.SQLITE_READONLY: "read-only",
+                  sqlite3.SQLITE_PERM: "read-only", sqlite3.SQLITE_IOERR: "disk",
+                  sqlite3.SQLITE_CANTOPEN: "disk", sqlite3.SQLITE_BUSY: "busy"}.get(code)
+        return cls(reason) if reason else None
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is asking. Pages build one from the signed-in session; the CLI acts as `system`."""
@@ -646,15 +680,30 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            if self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()  # a COMMIT that failed (disk full) can leave it open
+                raise
+        except sqlite3.OperationalError as exc:
+            # A full disk, a read-only file or a lock held too long: the page says so plainly
+            # instead of crashing on "database or disk is full".
+            unavailable = StoreUnavailable.from_sqlite(exc)
+            if unavailable is None:
+                raise
+            raise unavailable from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
 
     def _one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
         cursor = self.conn.execute(sql, params)
@@ -1988,6 +2037,100 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# --- restoring a backup ---------------------------------------------------------------------
+
+
+class RestoreRefused(StoreError):
+    """A file `isc restore` will not put in place; the message says why and what to do."""
+
+
+def schema_names() -> list[str]:
+    """The migrations this version of the app knows, oldest first."""
+    return [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
+
+
+def check_backup(source: Path) -> list[str]:
+    """The migrations a backup file has applied. Raises RestoreRefused unless it is a whole
+    ISC Blueprint database this version can use (an older one is fine: it is migrated)."""
+    if not source.is_file():
+        raise RestoreRefused(f"{source} does not exist or is not a file.")
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        if problems != ["ok"]:
+            raise RestoreRefused(f"{source.name} failed its integrity check ({problems[0]}), "
+                                 "so it cannot be restored. Use an earlier backup.")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"_sqlite_migrations", "teams", "documents"} <= tables:
+            raise RestoreRefused(f"{source.name} is not an ISC Blueprint database.")
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            (migrations.name,))]
+    except sqlite3.DatabaseError as exc:
+        with source.open("rb") as file:
+            is_sqlite = file.read(16) == b"SQLite format 3\x00"
+        if is_sqlite:
+            raise RestoreRefused(f"{source.name} failed its integrity check ({exc}), so it "
+                                 "cannot be restored. Use an earlier backup.") from None
+        raise RestoreRefused(f"{source.name} is not an ISC Blueprint database (it is not a "
+                             "SQLite database at all).") from None
+    finally:
+        conn.close()
+    newer = [name for name in applied if name not in schema_names()]
+    if newer:
+        raise RestoreRefused(f"{source.name} comes from a newer version of ISC Blueprint (it "
+                             f"has {', '.join(newer)}). Update the app first, then restore.")
+    return applied
+
+
+def restore(source: Path, dest: Path, now: dt.datetime) -> Path | None:
+    """Put a backup in place of the database at `dest`, online, and return where the database
+    as it was is kept (None when there was none).
+
+    The backup is checked, copied aside and migrated first; the current database is copied to
+    `<dest>.before-restore-<UTC time>`; then the backup is written into `dest` through SQLite's
+    backup API, as one transaction, so an app that is running sees the old data or the new,
+    never a mix.
+    """
+    check_backup(source)
+    staging = dest.with_name(f"{dest.name}.restoring")
+    for leftover in (staging, *(Path(f"{staging}{x}") for x in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    try:
+        with contextlib.closing(sqlite3.connect(
+                f"{source.resolve().as_uri()}?mode=ro", uri=True)) as src, \
+                contextlib.closing(sqlite3.connect(staging)) as copy:
+            src.backup(copy)
+        with Store(staging) as staged:  # an older backup is migrated here, not in place
+            if not staged.integrity_ok():
+                raise RestoreRefused(f"{source.name} could not be brought up to date.")
+        aside = None
+        with Store(dest, migrate=False) as live:
+            if live.db.table_names():
+                stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+                aside = dest.with_name(f"{dest.name}.before-restore-{stamp}")
+                n = 1
+                while aside.exists():
+                    n += 1
+                    aside = dest.with_name(f"{dest.name}.before-restore-{stamp}-{n}")
+                live.backup(aside)
+            with contextlib.closing(sqlite3.connect(staging)) as src:
+                size = live.conn.execute("PRAGMA page_size").fetchone()[0]
+                if src.execute("PRAGMA page_size").fetchone()[0] != size:
+                    # A database in WAL mode only takes a copy with its own page size.
+                    src.execute("PRAGMA journal_mode = DELETE")
+                    src.execute(f"PRAGMA page_size = {int(size)}")
+                    src.execute("VACUUM")
+                src.backup(live.conn)
+            if not live.integrity_ok():
+                raise RestoreRefused(f"The restored database failed its integrity check. The "
+                                     f"database as it was is kept at {aside}.")
+        return aside
+    finally:
+        for leftover in (staging, *(Path(f"{staging}{x}") for x in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
 
 
 def _workshop(row: sqlite3.Row) -> Workshop:
