@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -95,8 +94,9 @@ def main() -> None:
             return
         token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
         token = token if isinstance(token, str) else None
-        session = auth.session_for_token(store, token)
-        if session is None:
+        found = common.signed_in(store, token, facilitator_edits=bool(
+            st.session_state.get("facilitator_edits")))
+        if found is None:
             if st.session_state.pop("token", None):
                 st.session_state["signin_notice"] = "Your sign-in has ended. Please sign in again."
             st.session_state.pop("_ctx", None)
@@ -104,9 +104,7 @@ def main() -> None:
             nav.run()
             return
         st.session_state["token"] = token
-        actor = store.actor_for(session)
-        if session.role == "facilitator" and not st.session_state.get("facilitator_edits"):
-            actor = dataclasses.replace(actor, read_only=True)
+        session, actor = found
         c = common.Context(store=store, session=session, key=common.server_key(path),
                            actor=actor)
         st.session_state["_ctx"] = c

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from exports import blueprint, brief
-from pages.common import ctx, page_title, require_team
+from pages.common import built_on_click, ctx, page_title, require_team
 from toolkit import portable
 from toolkit import workshop as ws
-from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -27,9 +26,9 @@ for tool in ws.tools():
     st.markdown(f"- **{tool.number}. {tool.name}**: {status}")
 
 
-# The files are built when a button is clicked, on Streamlit's download thread, after this
-# run's connection has closed: each opens its own, as the same person.
-actor, team_id, db_file = c.actor, team.id, c.store.path
+# The files are built when a button is clicked (see built_on_click: the session is checked
+# again then, and the data read as the person may read it then).
+team_id = team.id
 
 
 available = blueprint.available_sections(bp)
@@ -42,24 +41,14 @@ if available:
     include = set(picked)
 
 
-def _pdf() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return blueprint.render_pdf(blueprint.gather(store, actor, team_id), include=include)
-
-
-def _brief() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return brief.render_brief(blueprint.gather(store, actor, team_id))
-
-
-def _workbook() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return blueprint.render_xlsx(blueprint.gather(store, actor, team_id, with_lines=True))
-
-
-def _json() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return portable.dumps(portable.export_team(store, actor, team_id)).encode()
+_pdf = built_on_click(lambda store, actor: blueprint.render_pdf(
+    blueprint.gather(store, actor, team_id), include=include))
+_brief = built_on_click(lambda store, actor: brief.render_brief(
+    blueprint.gather(store, actor, team_id)))
+_workbook = built_on_click(lambda store, actor: blueprint.render_xlsx(
+    blueprint.gather(store, actor, team_id, with_lines=True)))
+_json = built_on_click(lambda store, actor: portable.dumps(
+    portable.export_team(store, actor, team_id)).encode())
 
 
 st.download_button(

@@ -9,10 +9,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports.followup import progress_report_pdf
-from pages.common import ctx, edit_rows, load_for_editing, page_title, require_team
+from pages.common import (
+    built_on_click,
+    ctx,
+    edit_rows,
+    load_for_editing,
+    page_title,
+    require_team,
+)
 from toolkit import followup as fu
 from toolkit.budget import money, new_id
-from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -23,14 +29,9 @@ followup: fu.FollowUp = saved.body
 plan = fu.load_plan(c.store, c.actor, team.id)
 today = dt.date.today()
 
-actor, db_file = c.actor, c.store.path
-
-
-def _report() -> bytes:
-    # Built on click, on Streamlit's download thread, with its own connection.
-    with Store(db_file, migrate=False) as store:
-        return progress_report_pdf(store, actor, team.id, today)
-
+# Built on click, with the session checked again then.
+_report = built_on_click(lambda store, actor, team_id=team.id: progress_report_pdf(
+    store, actor, team_id, today))
 
 left, right = st.columns(2)
 left.download_button(

@@ -586,6 +586,12 @@ def _m006_webinars(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="007_session_invites")
+def _m007_session_invites(db: sqlite_utils.Database) -> None:
+    # Which invitation a session signed in with, so withdrawing it ends those sessions too.
+    db.execute("ALTER TABLE sessions ADD COLUMN invite_id INTEGER REFERENCES invites(id)")
+
+
 @dataclass(frozen=True)
 class Webinar:
     id: int
@@ -1657,16 +1663,23 @@ class Store:
             raise AccessDenied("Only a facilitator can see invitations.")
         return [dict(r) for r in self._all("SELECT * FROM invites ORDER BY id")]
 
-    def revoke_invite(self, actor: Actor, invite_id: int) -> None:
+    def revoke_invite(self, actor: Actor, invite_id: int) -> int:
+        """Withdraw an invitation: its code stops working and everyone signed in with it is
+        signed out at once. Returns how many sessions ended."""
         if not actor.is_staff:
             raise AccessDenied("Only a facilitator can withdraw an invitation.")
+        now = _iso(utcnow())
         with self._write() as conn:
-            conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?",
-                         (_iso(utcnow()), invite_id))
+            conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?", (now, invite_id))
+            ended = conn.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL",
+                (now, invite_id)).rowcount
+        self.audit("invite", "withdrawn", actor=actor.name, detail=f"{ended} sessions ended")
+        return ended
 
     def invite_for_digest(self, digest: str) -> dict[str, Any] | None:
         """Sign-in lookup; auth.py calls it before anyone is signed in."""
-        row = self._one("SELECT role, name FROM invites WHERE code_digest = ? "
+        row = self._one("SELECT id, role, name FROM invites WHERE code_digest = ? "
                         "AND revoked_at IS NULL", (digest,))
         return dict(row) if row else None
 
@@ -1907,12 +1920,14 @@ class Store:
         team_id: int | None,
         expires_at: dt.datetime,
         client: str = "",
+        invite_id: int | None = None,
     ) -> int:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions(token_digest, role, team_id, name, client, created_at, "
-                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (token_digest, role, team_id, name, client, _iso(utcnow()), _iso(expires_at)),
+                "expires_at, invite_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (token_digest, role, team_id, name, client, _iso(utcnow()), _iso(expires_at),
+                 invite_id),
             )
         return cursor.lastrowid
 
