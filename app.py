@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 
 from pages import common
 from toolkit import auth
 from toolkit import workshop as ws
 from toolkit.content import ContentError
 from toolkit.store import Store, StoreError, db_path
+
+ERROR_MESSAGE = ("Something went wrong on this page; your saved work is safe. Reload the page; "
+                 "if it happens again tell a facilitator.")
 
 st.set_page_config(
     page_title="ISC Blueprint",
@@ -155,3 +161,12 @@ except ContentError as exc:
              icon=":material/error:")
 except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
+except FragmentHandledException:
+    raise  # Streamlit already showed a fragment's error and needs this to pass
+except Exception:
+    if os.environ.get("ISC_RAISE_PAGE_ERRORS"):
+        raise  # the test suite: AppTest reports the exception and the test fails
+    # Never a traceback on screen (showErrorDetails is off too): the log gets it, the person
+    # gets what to do. Every save is immediate, so what was saved before this is safe.
+    logging.getLogger("isc.app").exception("A page failed")
+    st.error(ERROR_MESSAGE, icon=":material/error:")

@@ -41,6 +41,7 @@ class World:
     webinar_id: int  # a webinar of the first workshop
     far_webinar_id: int  # a webinar of the other workshop
     invite_id: int
+    invite_code: str  # an expert guest's invitation
 
     @property
     def owner(self) -> Actor:
@@ -127,14 +128,15 @@ def build_world(store: Store, key: bytes) -> World:
                                        starts_at=starts, timezone="America/New_York",
                                        duration_minutes=60)
     store.set_attendance(SYSTEM, webinar.id, b.id, True)
-    auth.create_invite(store, FACILITATOR, key, role="guest", name="Dr. Expert")
+    invite_code = auth.create_invite(store, FACILITATOR, key, role="guest", name="Dr. Expert")
     invite_id = store.invites(SYSTEM)[-1]["id"]
     password = auth.ensure_facilitator_password(store) or ""
     return World(a=a, b=b, m=m, c=c, codes=dict(demo), password=password,
                  feedback_id=feedback_id, revision_id=revision_id, import_id=info.id,
                  line_ids=line_ids, pending_entry_id=pending.id,
                  approved_entry_id=approved.id, round_id=round_id, webinar_id=webinar.id,
-                 far_webinar_id=far_webinar.id, invite_id=invite_id)
+                 far_webinar_id=far_webinar.id, invite_id=invite_id,
+                 invite_code=invite_code)
 
 
 @pytest.fixture(scope="session")
