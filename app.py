@@ -16,9 +16,6 @@ from toolkit import workshop as ws
 from toolkit.content import ContentError
 from toolkit.store import Store, StoreError, db_path
 
-ERROR_MESSAGE = ("Something went wrong on this page; your saved work is safe. Reload the page; "
-                 "if it happens again tell a facilitator.")
-
 st.set_page_config(
     page_title="ISC Blueprint",
     # A local file: a material-icon favicon would be fetched from a font server.
@@ -169,4 +166,4 @@ except Exception:
     # Never a traceback on screen (showErrorDetails is off too): the log gets it, the person
     # gets what to do. Every save is immediate, so what was saved before this is safe.
     logging.getLogger("isc.app").exception("A page failed")
-    st.error(ERROR_MESSAGE, icon=":material/error:")
+    st.error(common.ERROR_MESSAGE, icon=":material/error:")

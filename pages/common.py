@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +32,10 @@ from toolkit.store import (
     Team,
     utcnow,
 )
+
+# What a person sees when a page or a save fails unexpectedly (the log gets the traceback).
+ERROR_MESSAGE = ("Something went wrong on this page; your saved work is safe. Reload the page; "
+                 "if it happens again tell a facilitator.")
 
 
 @dataclass
@@ -170,9 +176,14 @@ def in_callback(action: Callable[[Store, Actor], None]) -> None:
         try:
             action(store, found[1])
         except AccessDenied as exc:
-            # A read-only widget cannot normally change; if a browser sends a change anyway,
-            # the store refuses it and the person is told, without a traceback.
+            # Editing was turned off (or the session's rights changed) as this change was
+            # sent: the store refuses it and the person is told.
             st.session_state["flash_error"] = str(exc)
+        except Exception:
+            if os.environ.get("ISC_RAISE_PAGE_ERRORS"):
+                raise
+            logging.getLogger("isc.app").exception("A save failed")
+            st.session_state["flash_error"] = ERROR_MESSAGE
 
 
 def built_on_click(build: Callable[[Store, Actor], bytes]) -> Callable[[], bytes]:

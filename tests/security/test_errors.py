@@ -87,3 +87,24 @@ def test_isc_serve_starts_streamlit_from_the_repository_folder(monkeypatch, tmp_
                                                                       argv=argv))
     cli.main(["serve", "--no-demo"])
     assert seen["cwd"] == ROOT and "server.py" in seen["argv"]
+
+
+def test_a_save_that_fails_shows_the_same_plain_message(store, key, world, monkeypatch,
+                                                         caplog):
+    from toolkit import editing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(INTERNALS)
+
+    monkeypatch.delenv("ISC_RAISE_PAGE_ERRORS")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["token"] = auth.sign_in_with_code(store, key, world.codes["lakeport"],
+                                                       "Al").token
+    at.run()
+    monkeypatch.setattr(editing, "save_field", broken)
+    with caplog.at_level(logging.ERROR, logger="isc.app"):
+        next(w for w in at.text_input if w.label == "Initiative title").input("New").run()
+    assert not at.exception
+    assert MESSAGE in [e.value for e in at.error]
+    assert "secret_internals" not in _text(at)
+    assert any(INTERNALS in (r.exc_text or "") for r in caplog.records)
