@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
+import logging
+import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import FragmentHandledException
 
 from pages import common
 from toolkit import auth
@@ -146,8 +148,9 @@ def main() -> None:
             return
         token = st.session_state.get("token") or st.context.cookies.get(auth.COOKIE_NAME)
         token = token if isinstance(token, str) else None
-        session = auth.session_for_token(store, token)
-        if session is None:
+        found = common.signed_in(store, token, facilitator_edits=bool(
+            st.session_state.get("facilitator_edits")))
+        if found is None:
             if st.session_state.pop("token", None):
                 st.session_state["signin_notice"] = "Your sign-in has ended. Please sign in again."
             st.session_state.pop("_ctx", None)
@@ -155,9 +158,7 @@ def main() -> None:
             nav.run()
             return
         st.session_state["token"] = token
-        actor = store.actor_for(session)
-        if session.role == "facilitator" and not st.session_state.get("facilitator_edits"):
-            actor = dataclasses.replace(actor, read_only=True)
+        session, actor = found
         c = common.Context(store=store, session=session, key=common.server_key(path),
                            actor=actor)
         st.session_state["_ctx"] = c
@@ -188,3 +189,12 @@ except ContentError as exc:
              icon=":material/error:")
 except StoreError as exc:
     st.error(str(exc), icon=":material/block:")
+except FragmentHandledException:
+    raise  # Streamlit already showed a fragment's error and needs this to pass
+except Exception:
+    if os.environ.get("ISC_RAISE_PAGE_ERRORS"):
+        raise  # the test suite: AppTest reports the exception and the test fails
+    # Never a traceback on screen (showErrorDetails is off too): the log gets it, the person
+    # gets what to do. Every save is immediate, so what was saved before this is safe.
+    logging.getLogger("isc.app").exception("A page failed")
+    st.error(common.ERROR_MESSAGE, icon=":material/error:")

@@ -62,6 +62,7 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
     team = store.get_team(actor, team_id)
     today = today or dt.date.today()
     initiative = store.load(actor, team_id, ws.Initiative).body
+    peer = actor.peer_only(team_id)
     return Blueprint(
         workshop=store.get_workshop(actor, team.workshop_id),
         team=team,
@@ -71,8 +72,9 @@ def gather(store: Store, actor: Actor, team_id: int, *, today: dt.date | None = 
         budget=budget_export.gather(store, actor, team_id, today),
         action_plan=action_plan_export.gather(store, actor, team_id, today),
         assessment=assessment_export.gather(store, actor, team_id, today),
-        clinic=clinic.summary(store, actor, team_id),
-        peer_reviews=store.peer_takeaways(actor, team_id),
+        # A peer reviewer reads the case study, not what others said about it.
+        clinic=clinic.ClinicSummary({}, []) if peer else clinic.summary(store, actor, team_id),
+        peer_reviews=[] if peer else store.peer_takeaways(actor, team_id),
         guidebook=guidebook_export.gather(store, actor, team_id, today),
         questions=questions_export.gather(store, actor, team_id, today),
         engagement=engagement_export.gather(store, actor, team_id, today),

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from exports import blueprint, jobs
-from pages.common import ctx, page_title, require_team
+from pages.common import built_on_click, ctx, page_title, require_team
 from toolkit import portable
 from toolkit import workshop as ws
-from toolkit.store import Store
 
 c = ctx()
 team = require_team()
@@ -27,10 +26,10 @@ for tool in ws.tools():
     st.markdown(f"- **{tool.number}. {tool.name}**: {status}")
 
 
-# The files are built when a button is clicked, after this run's connection has closed: the
-# heavy ones in an export worker process (exports/jobs.py), each with its own connection, as
-# the same person.
-actor, team_id, db_file = c.actor, team.id, c.store.path
+# The files are built when a button is clicked (see built_on_click: the session is checked
+# again then, and the data read as the person may read it then); the heavy ones in an export
+# worker process (exports/jobs.py), with its own connection, as the same person.
+team_id = team.id
 
 
 available = blueprint.available_sections(bp)
@@ -43,21 +42,12 @@ if available:
     include = set(picked)
 
 
-def _pdf() -> bytes:
-    return jobs.run(jobs.blueprint_pdf, db_file, actor, team_id, include)
-
-
-def _brief() -> bytes:
-    return jobs.run(jobs.brief_pdf, db_file, actor, team_id)
-
-
-def _workbook() -> bytes:
-    return jobs.run(jobs.workbook, db_file, actor, team_id)
-
-
-def _json() -> bytes:
-    with Store(db_file, migrate=False) as store:
-        return portable.dumps(portable.export_team(store, actor, team_id)).encode()
+_pdf = built_on_click(lambda store, actor: jobs.run(
+    jobs.blueprint_pdf, store.path, actor, team_id, include))
+_brief = built_on_click(lambda store, actor: jobs.run(jobs.brief_pdf, store.path, actor, team_id))
+_workbook = built_on_click(lambda store, actor: jobs.run(jobs.workbook, store.path, actor, team_id))
+_json = built_on_click(lambda store, actor: portable.dumps(
+    portable.export_team(store, actor, team_id)).encode())
 
 
 st.download_button(

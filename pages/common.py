@@ -6,7 +6,10 @@ call toolkit functions and render.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +22,21 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit import auth, editing
 from toolkit import workshop as ws
-from toolkit.store import Actor, Saved, Session, Store, StoreError, StoreUnavailable, Team, utcnow
+from toolkit.store import (
+    AccessDenied,
+    Actor,
+    Saved,
+    Session,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    Team,
+    utcnow,
+)
+
+# What a person sees when a page or a save fails unexpectedly (the log gets the traceback).
+ERROR_MESSAGE = ("Something went wrong on this page; your saved work is safe. Reload the page; "
+                 "if it happens again tell a facilitator.")
 
 
 @dataclass
@@ -131,18 +148,73 @@ def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
     return saved
 
 
+def signed_in(store: Store, token: str | None, *, facilitator_edits: bool
+              ) -> tuple[Session, Actor] | None:
+    """The session behind `token` and its actor as of now, or None once it has ended
+    (signed out, expired, or its invitation withdrawn). A facilitator reads teams' work
+    read-only unless they turned on editing."""
+    session = auth.session_for_token(store, token if isinstance(token, str) else None)
+    if session is None:
+        return None
+    actor = store.actor_for(session)
+    if session.role == "facilitator" and not facilitator_edits:
+        actor = dataclasses.replace(actor, read_only=True)
+    return session, actor
+
+
+def _signed_in_now(store: Store) -> tuple[Session, Actor] | None:
+    return signed_in(store, st.session_state.get("token"),
+                     facilitator_edits=bool(st.session_state.get("facilitator_edits")))
+
+
 def in_callback(action: Callable[[Store, Actor], None]) -> None:
     """Run `action` from a widget callback. Callbacks run before app.py, when the previous
     run's connection is already closed, so they open their own and re-check the session."""
     with Store(ctx().store.path, migrate=False) as store:
-        session = auth.session_for_token(store, st.session_state.get("token"))
-        if session is not None:  # signed out meanwhile: app.py shows the sign-in page
-            try:
-                action(store, session.actor)
-            except StoreError as exc:
-                # A callback runs outside app.py's error handling: say it on the next run
-                # rather than let the page crash (a full disk, a read-only database).
-                st.session_state["flash_error"] = str(exc)
+        found = _signed_in_now(store)
+        if found is None:  # signed out meanwhile: app.py shows the sign-in page
+            return
+        try:
+            action(store, found[1])
+        except StoreError as exc:
+            # Editing was turned off as this change was sent (AccessDenied), or the database
+            # cannot save (a full disk): a callback runs outside app.py's error handling, so
+            # say it on the next run rather than let the page crash.
+            st.session_state["flash_error"] = str(exc)
+        except Exception:
+            if os.environ.get("ISC_RAISE_PAGE_ERRORS"):
+                raise
+            logging.getLogger("isc.app").exception("A save failed")
+            st.session_state["flash_error"] = ERROR_MESSAGE
+
+
+def built_on_click(build: Callable[[Store, Actor], bytes]) -> Callable[[], bytes]:
+    """The `data` of a download button whose file is built when it is clicked.
+
+    Streamlit runs it on its download thread, maybe long after this run: it opens its own
+    connection and checks the session again, so a person who signed out, whose session
+    expired or whose invitation was withdrawn gets no file (the button says the download
+    failed; the click's rerun shows the sign-in page saying why), and a reviewing team's
+    read ends with its peer round.
+    """
+    path, token = ctx().store.path, st.session_state.get("token")
+    edits = bool(st.session_state.get("facilitator_edits"))
+
+    def data() -> bytes:
+        with Store(path, migrate=False) as store:
+            found = signed_in(store, token, facilitator_edits=edits)
+            if found is None:
+                raise AccessDenied("Your sign-in has ended. Sign in again to download.")
+            return build(store, found[1])
+
+    return data
+
+
+def recheck_session(store: Store) -> None:
+    """For fragments that refresh on their own: they rerun without app.py's gate, so they
+    check that the session is still live (and send the browser to sign in if not)."""
+    if _signed_in_now(store) is None:
+        st.rerun()
 
 
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:

@@ -9,7 +9,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports import jobs
-from pages.common import ctx, edit_rows, load_for_editing, page_title, require_team
+from pages.common import (
+    built_on_click,
+    ctx,
+    edit_rows,
+    load_for_editing,
+    page_title,
+    require_team,
+)
 from toolkit import followup as fu
 from toolkit.budget import money, new_id
 
@@ -22,13 +29,9 @@ followup: fu.FollowUp = saved.body
 plan = fu.load_plan(c.store, c.actor, team.id)
 today = dt.date.today()
 
-actor, db_file = c.actor, c.store.path
-
-
-def _report() -> bytes:
-    # Built on click, in an export worker process, with its own connection.
-    return jobs.run(jobs.progress_report, db_file, actor, team.id, today)
-
+# Built on click, with the session checked again then, in an export worker process.
+_report = built_on_click(lambda store, actor, team_id=team.id: jobs.run(
+    jobs.progress_report, store.path, actor, team_id, today))
 
 left, right = st.columns(2)
 left.download_button(

@@ -4,7 +4,7 @@ record what your team takes from the feedback it received."""
 import streamlit as st
 
 from exports import blueprint
-from pages.common import countdown, ctx, page_title, require_team
+from pages.common import built_on_click, countdown, ctx, page_title, require_team
 from toolkit import peer
 from toolkit.store import StoreError
 
@@ -29,7 +29,10 @@ for review in view.giving:
     st.text(bp.initiative.goal or "No goal written yet.")
     st.text(bp.initiative.problem or "No problem statement yet.")
     st.download_button(f"Download {other.city}'s Blueprint (PDF)",
-                       data=lambda bp=bp: blueprint.render_pdf(bp, include_clinic=False),
+                       # Gathered again on click: the read ends with the round.
+                       data=built_on_click(lambda store, actor, team_id=other.id:
+                                           blueprint.render_pdf(blueprint.gather(
+                                               store, actor, team_id), include_clinic=False)),
                        file_name=blueprint.filename(bp), mime="application/pdf",
                        key=f"peer_pdf:{other.id}")
     with st.form(f"peer_review:{view.round['id']}:{other.id}"):

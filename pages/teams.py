@@ -4,7 +4,7 @@ import streamlit as st
 
 from exports import blueprint
 from exports.cards import Card, join_cards
-from pages.common import ctx
+from pages.common import built_on_click, ctx
 from toolkit import auth
 from toolkit import workshop as ws
 from toolkit.store import Store, StoreError
@@ -13,10 +13,8 @@ c = ctx()
 st.title("Teams")
 
 
-def _zip_all() -> bytes:
-    # Runs on the download thread after this run's connection closed: open a new one.
-    with Store(c.store.path, migrate=False) as store:
-        return blueprint.zip_all(store, c.actor, workshop.id)
+def _zip_all(store: Store, actor) -> bytes:
+    return blueprint.zip_all(store, actor, workshop.id)
 
 def _new_workshop_form(title: str) -> None:
     with st.form(f"new_workshop:{title}"):
@@ -77,7 +75,7 @@ if teams:
 st.header("Every team's Blueprint")
 st.download_button(
     f"Download all {len(teams)} Blueprints (zip of PDFs)",
-    data=lambda: _zip_all(), file_name=f"{workshop.slug}-blueprints.zip",
+    data=built_on_click(_zip_all), file_name=f"{workshop.slug}-blueprints.zip",
     mime="application/zip", icon=":material/folder_zip:", disabled=not teams)
 
 st.header("Print join cards")
@@ -149,7 +147,11 @@ for invite in invites:
     code = auth.unseal(c.key, invite["sealed"]) if show_codes else "••••-••••-•••••"
     left.write(f"{invite['name']}: {'Co-facilitator' if invite['role'] == 'facilitator' else 'Expert guest'}, code {code}")
     if right.button("Withdraw", key=f"revoke:{invite['id']}"):
-        c.store.revoke_invite(c.actor, invite["id"])
+        ended = c.store.revoke_invite(c.actor, invite["id"])
+        st.session_state["teams_flash"] = (
+            f"Withdrew {invite['name']}'s invitation. The code no longer works"
+            + (f", and {ended} signed-in session{'s' if ended != 1 else ''} ended." if ended
+               else "."))
         st.rerun()
 
 with st.expander("Start another workshop (a new cohort)"):

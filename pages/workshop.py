@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pages.common import ctx
+from pages.common import ctx, recheck_session
 from toolkit import agenda, progress
 from toolkit import workshop as ws
 from toolkit.store import utcnow
@@ -42,6 +42,7 @@ def dashboard() -> None:
     from toolkit.store import Store
 
     with Store(c.store.path, migrate=False) as store:
+        recheck_session(store)  # a withdrawn co-facilitator stops receiving the cohort
         rows = progress.cohort(store, c.actor, workshop.id)
         areas = {t.team.id: store.load(c.actor, t.team.id, ws.Initiative).body.area
                  for t in rows}

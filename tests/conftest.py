@@ -23,6 +23,8 @@ def isolated_db(tmp_path, monkeypatch):
     monkeypatch.delenv("ISC_FACILITATOR_PASSWORD", raising=False)
     monkeypatch.delenv("ISC_CONTENT_DIR", raising=False)
     monkeypatch.delenv("ISC_SECRET_FILE", raising=False)
+    # A page's exception reaches AppTest (at.exception) instead of app.py's friendly message.
+    monkeypatch.setenv("ISC_RAISE_PAGE_ERRORS", "1")
     content.clear_cache()
     return path
 

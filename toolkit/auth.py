@@ -146,12 +146,12 @@ def _check_throttle(store: Store, event: str, subject: str, client: str) -> None
 
 
 def _start_session(store: Store, *, role, name: str, team_id: int | None,
-                   client: str) -> SignedIn:
+                   client: str, invite_id: int | None = None) -> SignedIn:
     token = secrets.token_urlsafe(32)
     expires = utcnow() + dt.timedelta(hours=SESSION_HOURS)
     session_id = store.create_session(
         token_digest=_digest(token), role=role, name=name, team_id=team_id,
-        expires_at=expires, client=client,
+        expires_at=expires, client=client, invite_id=invite_id,
     )
     return SignedIn(Session(session_id, role, name, team_id, expires), token)
 
@@ -190,15 +190,20 @@ def sign_in_team(store: Store, key: bytes, code: str, name: str, client: str = "
 
 def sign_in_with_code(store: Store, key: bytes, code: str, name: str, client: str = ""
                       ) -> SignedIn:
-    """The "Join" form: a team's join code, or an invitation for a co-facilitator or guest."""
-    invite = store.invite_for_digest(join_digest(key, code or ""))
+    """The "Join" form: a team's join code, or an invitation for a co-facilitator or guest.
+
+    Both kinds of code share one throttle, checked before either is looked up, so a client
+    locked out for guessing cannot go on trying invitation codes."""
+    digest = join_digest(key, code or "")
+    _check_throttle(store, "join", digest, client)
+    invite = store.invite_for_digest(digest)
     if invite is None:
         return sign_in_team(store, key, code, name, client)
     name = clean_name(name)
     store.audit("invite", "ok", actor=name, subject=invite["role"], client=client)
     return _start_session(store, role=invite["role"], name=f"{name} ({invite['name']})"
                           if invite["name"] and invite["name"] != name else name,
-                          team_id=None, client=client)
+                          team_id=None, client=client, invite_id=invite["id"])
 
 
 def create_invite(store: Store, actor, key: bytes, *, role: str, name: str) -> str:

@@ -111,6 +111,11 @@ class Actor:
             return True
         return self.role == "team" and (self.team_id == team_id or team_id in self.peers)
 
+    def peer_only(self, team_id: int) -> bool:
+        """True when this actor reads the team's case study only as its peer reviewer: the
+        case study, not its clinic feedback, reviews from others or its history."""
+        return self.role == "team" and team_id != self.team_id
+
     def can_write(self, team_id: int) -> bool:
         if self.read_only:
             return False
@@ -181,6 +186,10 @@ class BudgetImportInfo:
     imported_by: str
     is_current: bool
 
+
+# Kinds of document whose bodies a team member may ask for across the cohort: only to compute
+# figures that name no team (the self-assessment's medians, five teams at least).
+COHORT_KINDS = frozenset({"assessment"})
 
 BUDGET_DIMENSIONS = ("department", "division", "category", "fund", "year")
 
@@ -611,6 +620,12 @@ def _m006_webinars(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="007_session_invites")
+def _m007_session_invites(db: sqlite_utils.Database) -> None:
+    # Which invitation a session signed in with, so withdrawing it ends those sessions too.
+    db.execute("ALTER TABLE sessions ADD COLUMN invite_id INTEGER REFERENCES invites(id)")
+
+
 @dataclass(frozen=True)
 class Webinar:
     id: int
@@ -762,13 +777,15 @@ class Store:
         return self.get_workshop(actor, cursor.lastrowid)
 
     def get_workshop(self, actor: Actor, workshop_id: int) -> Workshop:
-        row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
-        if row is None:
-            raise NotFound("That workshop does not exist.")
-        if not actor.is_staff and actor.role == "team":
+        # A team member is refused before the lookup, so the answer is the same whether or
+        # not the workshop exists.
+        if actor.role == "team":
             team = self.get_team(actor, actor.team_id or -1)
             if team.workshop_id != workshop_id:
                 raise AccessDenied("You can only see your own workshop.")
+        row = self._one("SELECT * FROM workshops WHERE id = ?", (workshop_id,))
+        if row is None:
+            raise NotFound("That workshop does not exist.")
         return _workshop(row)
 
     def list_workshops(self, actor: Actor) -> list[Workshop]:
@@ -828,6 +845,8 @@ class Store:
         if text.isdigit():
             return self.get_team(actor, int(text))
         row = self._one("SELECT id FROM teams WHERE slug = ?", (text.lower(),))
+        if row is None and actor.role == "team":
+            raise AccessDenied("You can only open your own team's work.")
         if row is None:
             raise NotFound(f"There is no team called '{text}'. `isc teams` lists them.")
         return self.get_team(actor, row["id"])
@@ -916,8 +935,7 @@ class Store:
 
     def revisions(self, actor: Actor, team_id: int, model: type[BaseModel]) -> list[Revision]:
         """Every saved version of a document, newest first."""
-        if not actor.can_read(team_id):
-            raise AccessDenied("You can only open your own team's work.")
+        self._may_read_private(actor, team_id)
         rows = self._all(
             "SELECT id, version, saved_at, saved_by, restored_from FROM revisions "
             "WHERE team_id = ? AND kind = ? ORDER BY version DESC",
@@ -930,8 +948,7 @@ class Store:
         ]
 
     def revision_body(self, actor: Actor, team_id: int, model: type[M], revision_id: int) -> M:
-        if not actor.can_read(team_id):
-            raise AccessDenied("You can only open your own team's work.")
+        self._may_read_private(actor, team_id)
         row = self._one(
             "SELECT body FROM revisions WHERE id = ? AND team_id = ? AND kind = ?",
             (revision_id, team_id, kind_of(model)),
@@ -959,6 +976,14 @@ class Store:
             self._insert_version(conn, team_id, kind, current + 1, body, actor, now, revision_id)
         return Saved(body, current + 1, _parse_time(now), actor.name)
 
+    @staticmethod
+    def _may_read_private(actor: Actor, team_id: int,
+                          message: str = "You can only open your own team's work.") -> None:
+        """Reading what is not part of the case study a peer reviewer was given: history,
+        clinic feedback and reviews from others."""
+        if not actor.can_read(team_id) or actor.peer_only(team_id):
+            raise AccessDenied(message)
+
     def last_activity(self, actor: Actor, team_id: int) -> dt.datetime | None:
         if not actor.can_read(team_id):
             raise AccessDenied("You can only open your own team's work.")
@@ -977,6 +1002,8 @@ class Store:
         particular order and without team ids: for cohort figures a team may see (medians),
         never for naming another city. Team members get their own workshop only."""
         if actor.role == "team":
+            if kind not in COHORT_KINDS:
+                raise AccessDenied("Teams see cohort figures only, not other teams' work.")
             own = self.get_team(actor, actor.team_id or -1)
             if own.workshop_id != workshop_id:
                 raise AccessDenied("You can only see figures for your own workshop.")
@@ -1591,8 +1618,8 @@ class Store:
     def feedback(self, actor: Actor, team_id: int, *, tool: str | None = None
                  ) -> list[dict[str, Any]]:
         """A team's feedback items, newest first, each with its replies in order."""
-        if not actor.can_read(team_id):
-            raise AccessDenied("You can only read feedback on your own team's work.")
+        self._may_read_private(actor, team_id,
+                               "You can only read feedback on your own team's work.")
         sql, params = "SELECT * FROM feedback WHERE team_id = ?", [team_id]
         if tool is not None:
             sql, params = sql + " AND tool = ?", [*params, tool]
@@ -1609,15 +1636,18 @@ class Store:
             item["replies"] = replies.get(item["id"], [])
         return items
 
-    def _feedback_team(self, feedback_id: int) -> int:
+    def _feedback_team(self, actor: Actor, feedback_id: int, refused: str) -> int:
         row = self._one("SELECT team_id FROM feedback WHERE id = ?", (feedback_id,))
+        if row is None and actor.role == "team":
+            # The same answer as for another team's item: an id tells a team nothing.
+            raise AccessDenied(refused)
         if row is None:
             raise NotFound("That feedback item no longer exists.")
         return row["team_id"]
 
     def reply_feedback(self, actor: Actor, feedback_id: int, text: str) -> None:
-        if not actor.can_read(self._feedback_team(feedback_id)):
-            raise AccessDenied("You can only reply to feedback on your own team's work.")
+        refused = "You can only reply to feedback on your own team's work."
+        self._may_read_private(actor, self._feedback_team(actor, feedback_id, refused), refused)
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO feedback_replies(feedback_id, text, author, author_role, "
@@ -1626,9 +1656,9 @@ class Store:
             )
 
     def set_feedback_status(self, actor: Actor, feedback_id: int, status: str) -> None:
-        team_id = self._feedback_team(feedback_id)
-        if not actor.can_write(team_id):
-            raise AccessDenied("Only the team and facilitators can resolve feedback.")
+        refused = "Only the team and facilitators can resolve feedback."
+        if not actor.can_write(self._feedback_team(actor, feedback_id, refused)):
+            raise AccessDenied(refused)
         with self._write() as conn:
             conn.execute(
                 "UPDATE feedback SET status = ?, resolved_by = ?, resolved_at = ? WHERE id = ?",
@@ -1650,8 +1680,8 @@ class Store:
             )
 
     def clinic_ratings(self, actor: Actor, team_id: int) -> dict[str, dict[str, Any]]:
-        if not actor.can_read(team_id):
-            raise AccessDenied("You can only read feedback on your own team's work.")
+        self._may_read_private(actor, team_id,
+                               "You can only read feedback on your own team's work.")
         rows = self._all("SELECT * FROM clinic_ratings WHERE team_id = ?", (team_id,))
         return {r["tool"]: dict(r) for r in rows}
 
@@ -1682,16 +1712,23 @@ class Store:
             raise AccessDenied("Only a facilitator can see invitations.")
         return [dict(r) for r in self._all("SELECT * FROM invites ORDER BY id")]
 
-    def revoke_invite(self, actor: Actor, invite_id: int) -> None:
+    def revoke_invite(self, actor: Actor, invite_id: int) -> int:
+        """Withdraw an invitation: its code stops working and everyone signed in with it is
+        signed out at once. Returns how many sessions ended."""
         if not actor.is_staff:
             raise AccessDenied("Only a facilitator can withdraw an invitation.")
+        now = _iso(utcnow())
         with self._write() as conn:
-            conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?",
-                         (_iso(utcnow()), invite_id))
+            conn.execute("UPDATE invites SET revoked_at = ? WHERE id = ?", (now, invite_id))
+            ended = conn.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE invite_id = ? AND revoked_at IS NULL",
+                (now, invite_id)).rowcount
+        self.audit("invite", "withdrawn", actor=actor.name, detail=f"{ended} sessions ended")
+        return ended
 
     def invite_for_digest(self, digest: str) -> dict[str, Any] | None:
         """Sign-in lookup; auth.py calls it before anyone is signed in."""
-        row = self._one("SELECT role, name FROM invites WHERE code_digest = ? "
+        row = self._one("SELECT id, role, name FROM invites WHERE code_digest = ? "
                         "AND revoked_at IS NULL", (digest,))
         return dict(row) if row else None
 
@@ -1781,8 +1818,7 @@ class Store:
 
     def peer_takeaways(self, actor: Actor, team_id: int) -> list[dict[str, Any]]:
         """Every review a team received, with its takeaway, for its Blueprint."""
-        if not actor.can_read(team_id):
-            raise AccessDenied("You can only open your own team's work.")
+        self._may_read_private(actor, team_id)
         return [dict(r) for r in self._all(
             "SELECT p.*, r.name AS round_name FROM peer_reviews p JOIN peer_rounds r "
             "ON r.id = p.round_id WHERE p.reviewed_team_id = ? AND p.saved_at IS NOT NULL "
@@ -1806,7 +1842,7 @@ class Store:
 
     # --- follow-up webinars (workshop-level) ---
 
-    def _may_read_workshop(self, actor: Actor, workshop_id: int) -> None:
+    def _may_read_workshop(self, actor: Actor, workshop_id: int | None) -> None:
         if actor.role == "team":
             own = self.get_team(actor, actor.team_id or -1)
             if own.workshop_id != workshop_id:
@@ -1879,9 +1915,10 @@ class Store:
 
     def webinar(self, actor: Actor, webinar_id: int) -> Webinar:
         row = self._one("SELECT * FROM webinars WHERE id = ?", (webinar_id,))
+        # A team member gets the same refusal for a missing webinar as for another cohort's.
+        self._may_read_workshop(actor, row["workshop_id"] if row else None)
         if row is None:
             raise NotFound("That webinar does not exist.")
-        self._may_read_workshop(actor, row["workshop_id"])
         return _webinar(row)
 
     def webinars(self, actor: Actor, workshop_id: int) -> list[Webinar]:
@@ -1932,12 +1969,14 @@ class Store:
         team_id: int | None,
         expires_at: dt.datetime,
         client: str = "",
+        invite_id: int | None = None,
     ) -> int:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions(token_digest, role, team_id, name, client, created_at, "
-                "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (token_digest, role, team_id, name, client, _iso(utcnow()), _iso(expires_at)),
+                "expires_at, invite_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (token_digest, role, team_id, name, client, _iso(utcnow()), _iso(expires_at),
+                 invite_id),
             )
         return cursor.lastrowid
 
