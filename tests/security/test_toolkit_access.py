@@ -24,7 +24,7 @@ import exports
 import toolkit
 from exports import action_plan as ap_export
 from exports import assessment as assessment_export
-from exports import blueprint
+from exports import blueprint, jobs
 from exports import budget as budget_export
 from exports import engagement as engagement_export
 from exports import followup as followup_export
@@ -124,6 +124,12 @@ MATRIX: dict[str, Case] = {
     # A team member's zip holds its own Blueprint only (checked below).
     "exports.blueprint.zip_all": Case(lambda s, a, w, k: _zip_names(s, a, w), EVERYONE,
                                       roles=("intruder", "far")),
+    # The export worker's jobs: what the download buttons run, in another process.
+    **{f"exports.jobs.{job.__name__}": Case(
+        lambda s, a, w, k, job=job, extra=extra: jobs.run(job, s.path, a, w.b.id, *extra),
+        TEAM_READ, roles=("intruder", "far", "owner"))
+       for job, extra in ((jobs.blueprint_pdf, (None,)), (jobs.brief_pdf, ()),
+                          (jobs.workbook, ()), (jobs.progress_report, (TODAY,)))},
     "exports.followup.progress_report_pdf": Case(
         lambda s, a, w, k: followup_export.progress_report_pdf(s, a, w.b.id, TODAY), TEAM_READ,
         roles=("intruder", "far", "guest", "owner")),
