@@ -104,6 +104,7 @@ def main() -> None:
             nav.run()
             return
         st.session_state["token"] = token
+        common.take_unsaved(token, session.team_id)
         actor = store.actor_for(session)
         if session.role == "facilitator" and not st.session_state.get("facilitator_edits"):
             actor = dataclasses.replace(actor, read_only=True)
@@ -146,7 +147,10 @@ def main() -> None:
                      "The five tools": _tool_pages(), "Take home": [blueprint]}
         nav = st.navigation(pages, position="top")
         _sidebar(c)
+        common.session_watch()
         nav.run()
+        if st.session_state.pop("_rerun_after_page", False):
+            st.rerun()  # autosave found text the browser kept across a lost session
 
 
 try:
