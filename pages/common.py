@@ -151,9 +151,29 @@ def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
                                                                False):
         for field in fields:
             starts.pop(_widget_key(model, field, team_id), None)
-            st.session_state[_widget_key(model, field, team_id)] = getattr(saved.body, field)
+        _sync_widgets(model, team_id, saved.body)
     st.session_state[_base_key(model, team_id)] = saved
     return saved
+
+
+ECHO_SECONDS = 30
+
+
+def _sync_widgets(model: type[BaseModel], team_id: int, body: BaseModel) -> None:
+    """Show the stored values in the fields, remembering what each one showed before.
+
+    The browser learns the new values only when this run reaches it. If the person clicks
+    or leaves a field sooner, the browser sends back the old values, which would look like
+    edits and undo a teammate's change; _on_change recognises them by this note.
+    """
+    echoes = st.session_state.setdefault("_echoes", {})
+    now = time.monotonic()
+    for name in type(body).model_fields:
+        key = _widget_key(model, name, team_id)
+        value = getattr(body, name)
+        if key in st.session_state and st.session_state[key] != value:
+            echoes[key] = (st.session_state[key], now)
+        st.session_state[key] = value
 
 
 def in_callback(action: Callable[[Store, Actor], None], *,
@@ -241,6 +261,11 @@ def _drop_draft(key: str) -> None:
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
     key = _widget_key(model, field, team_id)
     value = st.session_state[key]
+    echo = st.session_state.get("_echoes", {}).pop(key, None)
+    if echo and echo[0] == value and time.monotonic() - echo[1] < ECHO_SECONDS:
+        # Not an edit: the browser sent back what it showed before the last sync arrived.
+        st.session_state[key] = getattr(st.session_state[_base_key(model, team_id)].body, field)
+        return
     if isinstance(value, str):
         value = value.strip()
 
@@ -259,9 +284,7 @@ def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[st
             _drop_draft(key)
         # Sync every field to what is now saved, so the next save starts from it.
         st.session_state[_base_key(model, team_id)] = result.saved
-        for name in type(result.saved.body).model_fields:
-            st.session_state[_widget_key(model, name, team_id)] = getattr(result.saved.body,
-                                                                          name)
+        _sync_widgets(model, team_id, result.saved.body)
 
     in_callback(save, unsaved=(labels.get(field, field), value))
 
@@ -273,6 +296,7 @@ def _save_draft(model: type[BaseModel], field: str, team_id: int, labels: dict[s
     kind, message, draft = st.session_state.get("field_notes", {}).get(key, (None, "", None))
     st.session_state[key] = st.session_state.get(f"draft:{key}") if isinstance(draft, str) \
         else draft
+    st.session_state.get("_echoes", {}).pop(key, None)  # chosen now, not an old value echoed
     _on_change(model, field, team_id, labels)
 
 
