@@ -159,6 +159,7 @@ def main() -> None:
             return
         st.session_state["token"] = token
         session, actor = found
+        common.take_unsaved(token, session.team_id)
         c = common.Context(store=store, session=session, key=common.server_key(path),
                            actor=actor)
         st.session_state["_ctx"] = c
@@ -178,7 +179,10 @@ def main() -> None:
                                 start="home")
         nav = st.navigation(pages, position="top")
         _sidebar(c)
+        common.session_watch()
         nav.run()
+        if st.session_state.pop("_rerun_after_page", False):
+            st.rerun()  # autosave found text the browser kept across a lost session
 
 
 try:

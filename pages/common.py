@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,15 +138,38 @@ def _base_key(model: type[BaseModel], team_id: int) -> str:
     return f"base:{model.KIND}:{team_id}"
 
 
+def _resync_key(model: type[BaseModel], team_id: int) -> str:
+    return f"resync:{model.KIND}:{team_id}"
+
+
+_TEXT_BOXES = (st.text_input, st.text_area)
+LOST_MESSAGE = ("The connection to the app dropped before this change arrived, so it was not "
+                "saved. The saved text is shown now; yours is kept below.")
+
+
 def load_for_editing(model: type[BaseModel], team_id: int) -> Saved:
-    """Load a document; when it changed since this browser last saw it, refresh the widgets."""
+    """Load a document; when it changed since this browser last saw it, refresh the widgets.
+
+    The first time a server session shows a document, its fields get the stored values as
+    their starting values (in autosave) instead of having them forced in here. A browser
+    that comes back to a new server session (the server restarted, or the laptop slept for
+    longer than a session is kept) still holds what its boxes showed, including a change
+    that never arrived: forcing the stored text in would replace it without a word.
+    """
     c = ctx()
     saved = c.store.load(c.actor, team_id, model)
     base: Saved | None = st.session_state.get(_base_key(model, team_id))
-    if base is None or base.version != saved.version:
-        for field in type(saved.body).model_fields:
-            st.session_state[_widget_key(model, field, team_id)] = getattr(saved.body, field)
-        st.session_state[_base_key(model, team_id)] = saved
+    starts = st.session_state.setdefault("_field_starts", {})
+    fields = type(saved.body).model_fields
+    if base is None:
+        for field in fields:
+            starts[_widget_key(model, field, team_id)] = getattr(saved.body, field)
+    elif base.version != saved.version or st.session_state.pop(_resync_key(model, team_id),
+                                                               False):
+        for field in fields:
+            starts.pop(_widget_key(model, field, team_id), None)
+        _sync_widgets(model, team_id, saved.body)
+    st.session_state[_base_key(model, team_id)] = saved
     return saved
 
 
@@ -167,12 +192,41 @@ def _signed_in_now(store: Store) -> tuple[Session, Actor] | None:
                      facilitator_edits=bool(st.session_state.get("facilitator_edits")))
 
 
-def in_callback(action: Callable[[Store, Actor], None]) -> None:
+ECHO_SECONDS = 30
+
+
+def _sync_widgets(model: type[BaseModel], team_id: int, body: BaseModel) -> None:
+    """Show the stored values in the fields, remembering what each one showed before.
+
+    The browser learns the new values only when this run reaches it. If the person clicks
+    or leaves a field sooner, the browser sends back the old values, which would look like
+    edits and undo a teammate's change; _on_change recognises them by this note.
+    """
+    echoes = st.session_state.setdefault("_echoes", {})
+    now = time.monotonic()
+    for name in type(body).model_fields:
+        key = _widget_key(model, name, team_id)
+        value = getattr(body, name)
+        if key in st.session_state and st.session_state[key] != value:
+            echoes[key] = (st.session_state[key], now)
+        st.session_state[key] = value
+
+
+def in_callback(action: Callable[[Store, Actor], None], *,
+                unsaved: tuple[str, Any] | None = None) -> None:
     """Run `action` from a widget callback. Callbacks run before app.py, when the previous
-    run's connection is already closed, so they open their own and re-check the session."""
+    run's connection is already closed, so they open their own and re-check the session.
+
+    `unsaved` names the change (label, value): when the sign-in has ended meanwhile, the
+    sign-in page shows it, so the text is not lost with the session.
+    """
     with Store(ctx().store.path, migrate=False) as store:
         found = _signed_in_now(store)
         if found is None:  # signed out meanwhile: app.py shows the sign-in page
+            if unsaved and unsaved[1] not in (None, "", [], ()):
+                st.session_state.setdefault("unsaved", []).append(
+                    (str(unsaved[0]), str(unsaved[1])))
+                st.session_state["unsaved_team"] = ctx().session.team_id
             return
         try:
             action(store, found[1])
@@ -217,9 +271,77 @@ def recheck_session(store: Store) -> None:
         st.rerun()
 
 
+# --- text not saved because the sign-in ended ----------------------------------------------
+# Signing in again loads the page afresh (the cookie is set by a redirect), which starts a new
+# Streamlit session; the text is handed over to it here, in this server process only.
+
+
+@st.cache_resource(show_spinner=False)
+def _handed_over() -> dict[str, tuple[float, int | None, list]]:
+    return {}
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hand_over_unsaved(token: str) -> None:
+    """Called on sign-in: the next session of this token shows the text not saved."""
+    if items := st.session_state.get("unsaved"):
+        box, now = _handed_over(), time.monotonic()
+        for old in [k for k, (at, _, _) in list(box.items()) if now - at > 3600]:
+            box.pop(old, None)
+        box[_digest(token)] = (now, st.session_state.get("unsaved_team"), list(items))
+
+
+def take_unsaved(token: str, team_id: int | None) -> None:
+    """On a signed-in run: pick up text handed over at sign-in, for the same team only."""
+    entry = _handed_over().pop(_digest(token), None) if _handed_over() else None
+    if entry and entry[1] == team_id:
+        st.session_state["unsaved"] = entry[2]
+
+
+def show_unsaved(*, signed_in: bool) -> None:
+    """The text that was not saved when the sign-in ended, to copy back or download."""
+    items = st.session_state.get("unsaved")
+    if not items:
+        return
+    st.warning(
+        ("Not saved before your sign-in ended. Copy this text back where it belongs, then "
+         "dismiss it." if signed_in else
+         "Your last changes were not saved, because your sign-in had ended. Copy the text "
+         "or download it now; it is shown again after you sign in as the same team."),
+        icon=":material/warning:")
+    for n, (label, text) in enumerate(items):
+        st.text_area(f"{label} (not saved)", value=text, key=f"unsaved:{n}", height=100)
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download the text not saved", icon=":material/download:", mime="text/plain",
+            data="\n\n".join(f"{label}:\n{text}" for label, text in items),
+            file_name="not-saved.txt", on_click="ignore")
+        if signed_in:
+            st.button("Dismiss", icon=":material/close:", key="unsaved_dismiss",
+                      on_click=lambda: st.session_state.pop("unsaved", None))
+
+
+def _keep_draft(key: str, kind: str, message: str, draft: Any) -> None:
+    st.session_state.setdefault("field_notes", {})[key] = (kind, message, draft)
+    st.session_state[f"draft:{key}"] = draft if isinstance(draft, str) else ""
+
+
+def _drop_draft(key: str) -> None:
+    st.session_state.get("field_notes", {}).pop(key, None)
+    st.session_state.pop(f"draft:{key}", None)
+
+
 def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]) -> None:
     key = _widget_key(model, field, team_id)
     value = st.session_state[key]
+    echo = st.session_state.get("_echoes", {}).pop(key, None)
+    if echo and echo[0] == value and time.monotonic() - echo[1] < ECHO_SECONDS:
+        # Not an edit: the browser sent back what it showed before the last sync arrived.
+        st.session_state[key] = getattr(st.session_state[_base_key(model, team_id)].body, field)
+        return
     if isinstance(value, str):
         value = value.strip()
 
@@ -234,35 +356,87 @@ def _on_change(model: type[BaseModel], field: str, team_id: int, labels: dict[st
             notes[key] = ("error", exc.explain("Your text is still in the box"), None)
             return  # nothing synced: the box keeps what the person typed
         if result.outcome == "invalid":
-            notes[key] = ("error", result.message, None)
+            st.session_state.setdefault("field_notes", {})[key] = ("error", result.message,
+                                                                   None)
             return  # the person's text stays in the box so they can fix it
         if result.outcome == "conflict":
-            notes[key] = ("conflict", result.message, value)
+            _keep_draft(key, "conflict", result.message, value)
         else:
-            notes.pop(key, None)
+            _drop_draft(key)
         # Sync every field to what is now saved, so the next save starts from it.
         st.session_state[_base_key(model, team_id)] = result.saved
-        for name in type(result.saved.body).model_fields:
-            st.session_state[_widget_key(model, name, team_id)] = getattr(result.saved.body,
-                                                                          name)
+        _sync_widgets(model, team_id, result.saved.body)
 
-    in_callback(save)
+    in_callback(save, unsaved=(labels.get(field, field), value))
+
+
+def _save_draft(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str]
+                ) -> None:
+    """The person read the saved text and chose theirs: save it on top of what they saw."""
+    key = _widget_key(model, field, team_id)
+    kind, message, draft = st.session_state.get("field_notes", {}).get(key, (None, "", None))
+    st.session_state[key] = st.session_state.get(f"draft:{key}") if isinstance(draft, str) \
+        else draft
+    st.session_state.get("_echoes", {}).pop(key, None)  # chosen now, not an old value echoed
+    _on_change(model, field, team_id, labels)
 
 
 def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: str,
              *, labels: dict[str, str], disabled: bool = False, **kwargs: Any) -> Any:
-    """Render `widget` bound to one document field; every change is saved at once."""
+    """Render `widget` bound to one document field; every change is saved at once.
+
+    A change that cannot be saved (a teammate changed the same field, or the connection
+    dropped before it arrived) is kept in a box under the field, with buttons to save it
+    instead or discard it.
+    """
     key = _widget_key(model, field, team_id)
+    starts = st.session_state.get("_field_starts", {})
+    first_text = key in starts and widget in _TEXT_BOXES
+    if key in starts:
+        start = starts.pop(key)
+        if first_text:
+            kwargs["value"] = start
+        else:
+            st.session_state[key] = start
     value = widget(label, key=key, on_change=_on_change, args=(model, field, team_id, labels),
                    disabled=disabled, **kwargs)
+    if first_text and (value or "") != (start or "") and not disabled:
+        # The browser held text this session never saw arrive: keep it as a draft, and once
+        # the page is drawn (every field checked) run it again to show what is stored.
+        _keep_draft(key, "lost", LOST_MESSAGE, value)
+        st.session_state[_resync_key(model, team_id)] = True
+        st.session_state["_rerun_after_page"] = True
     note = st.session_state.get("field_notes", {}).get(key)
     if note:
         kind, message, draft = note
         st.error(message, icon=":material/error:")
-        if kind == "conflict" and draft not in (None, ""):
-            st.text_area("Your text, not saved", value=str(draft), key=f"draft:{key}",
-                         disabled=True, height=100)
+        if kind in ("conflict", "lost") and draft not in (None, ""):
+            _draft_box(model, field, team_id, labels, draft, disabled=disabled,
+                       max_chars=kwargs.get("max_chars"),
+                       shown=kwargs.get("format_func") or str)
     return value
+
+
+def _draft_box(model: type[BaseModel], field: str, team_id: int, labels: dict[str, str],
+               draft: Any, *, disabled: bool, max_chars: int | None,
+               shown: Callable[[Any], str]) -> None:
+    key = _widget_key(model, field, team_id)
+    what = "text" if isinstance(draft, str) else "choice"
+    if isinstance(draft, str):
+        if not st.session_state.get(f"draft:{key}"):  # e.g. the box was off screen a while
+            st.session_state[f"draft:{key}"] = draft
+        st.text_area("Your text, not saved", key=f"draft:{key}", height=100,
+                     max_chars=max(max_chars or 0, len(draft)) or None, disabled=disabled,
+                     help="Copy what you need into the box above, or change it here and "
+                          "save it in place of the saved text.")
+    else:
+        st.caption(f"Your choice, not saved: {md(shown(draft))}")
+    with st.container(horizontal=True):
+        st.button(f"Save my {what} instead", key=f"draft_save:{key}", disabled=disabled,
+                  icon=":material/save:", on_click=_save_draft,
+                  args=(model, field, team_id, labels))
+        st.button(f"Discard my {what}", key=f"draft_drop:{key}", disabled=disabled,
+                  icon=":material/delete:", on_click=_drop_draft, args=(key,))
 
 
 def _apply(model: type[BaseModel], team_id: int, result: editing.EditResult) -> bool:
@@ -328,6 +502,8 @@ def rows_editor(
     key = f"rows:{model.KIND}:{field}:{team_id}:{saved.version}"
     # An empty list still needs its columns, or there is nowhere to type the first row.
     rows = [to_row(i) for i in items] or pd.DataFrame(columns=list(column_config))
+    labels = {name: (cfg.get("label") if isinstance(cfg, dict) else cfg) or name
+              for name, cfg in column_config.items()}
     st.data_editor(
         rows,
         column_config=column_config,
@@ -338,11 +514,55 @@ def rows_editor(
         height=height,
         key=key,
         on_change=_on_rows_change,
-        args=(model, team_id, field, key, items, to_row, from_row, what),
+        args=(model, team_id, field, key, items, to_row, from_row, what, labels),
     )
+    show_draft(key.rsplit(":", 1)[0], help="What you typed into the table. Copy it back "
+                                            "into the row above.")
 
 
-def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what) -> None:
+def keep_draft(key: str, message: str, text: str) -> None:
+    """From a callback: a change was refused; keep its text for show_draft(key)."""
+    _keep_draft(key, "conflict", message, text)
+
+
+def show_draft(key: str, *, label: str = "Your change, not saved", help: str = "") -> None:
+    """Under a field or table: why a change was refused, and its text to copy back."""
+    if note := st.session_state.get("field_notes", {}).get(key):
+        _, message, draft = note
+        st.error(message, icon=":material/sync_problem:")
+        if not st.session_state.get(f"draft:{key}"):
+            st.session_state[f"draft:{key}"] = draft
+        st.text_area(label, key=f"draft:{key}", height=100, help=help or None)
+        st.button("Done with my change", key=f"draft_drop:{key}", icon=":material/check:",
+                  on_click=_drop_draft, args=(key,))
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "(none)"
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def _describe_rows(state: dict, items: list, to_row: Callable[[Any], dict],
+                   labels: dict[str, str]) -> str:
+    """A table change in words, so a refused one can be kept for the person to copy back."""
+    def name(index: int) -> str:
+        first = next(iter(to_row(items[index]).values()), "")
+        return f"Row {index + 1}" + (f" (“{str(first)[:60]}”)" if first else "")
+
+    lines = [name(int(i)) + ": " + "; ".join(f"{labels.get(c, c)}: {_cell(v)}"
+                                             for c, v in changes.items())
+             for i, changes in state.get("edited_rows", {}).items()]
+    lines += ["New row: " + "; ".join(f"{labels.get(c, c)}: {_cell(v)}"
+                                      for c, v in row.items() if v not in (None, ""))
+              for row in state.get("added_rows", []) if any(v not in (None, "")
+                                                           for v in row.values())]
+    lines += [f"{name(i)}: removed" for i in state.get("deleted_rows", [])]
+    return "\n".join(lines)
+
+
+def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what,
+                    labels=None) -> None:
     state = st.session_state[key]
     try:
         upserts = [from_row({**to_row(items[int(i)]), **changes}, items[int(i)])
@@ -355,15 +575,27 @@ def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what) -
                    if isinstance(exc, ValidationError) else str(exc))
         st.session_state["flash_error"] = f"Not saved: {message}"
         return
-    in_callback(lambda store, actor: _apply(model, team_id, editing.edit_list(
-        store, actor, team_id, model, field, upserts=upserts, deletes=deletes,
-        base=st.session_state[_base_key(model, team_id)], what=what)))
+    described = _describe_rows(state, items, to_row, labels or {})
+
+    def save(store: Store, actor: Actor) -> None:
+        result = editing.edit_list(store, actor, team_id, model, field, upserts=upserts,
+                                   deletes=deletes,
+                                   base=st.session_state[_base_key(model, team_id)], what=what)
+        if result.outcome == "conflict" and described:
+            # The table is rebuilt from what is stored: keep what they typed beside it.
+            _keep_draft(key.rsplit(":", 1)[0], "conflict", result.message, described)
+            st.session_state[_base_key(model, team_id)] = result.saved
+        else:
+            _apply(model, team_id, result)
+
+    in_callback(save, unsaved=(f"Table of {what}s", described))
 
 
 def show_flash() -> None:
     """A refused save's message, shown once on the next run."""
     if message := st.session_state.pop("flash_error", None):
         st.error(message, icon=":material/sync_problem:")
+    show_unsaved(signed_in=True)
 
 
 def saved_caption(saved: Saved) -> None:
@@ -444,6 +676,35 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                         st.rerun()
                 except (clinic.FeedbackError, StoreError) as exc:
                     st.error(str(exc))
+
+
+WATCH_SECONDS = 20
+
+
+def session_watch() -> None:
+    """Every signed-in page re-checks its sign-in now and then, without a click.
+
+    Two reasons. A person signed out in another tab (or at the end of the day) is told
+    before they type into a page that can no longer save. And a page with a timed fragment
+    is run again as soon as its connection comes back after a wifi drop or a sleeping laptop,
+    so a change the browser sent while the connection was dead still reaches the server
+    (Streamlit's browser side only asks for that run when a page has a timer).
+    """
+    path, token = ctx().store.path, st.session_state.get("token")
+
+    @st.fragment(run_every=WATCH_SECONDS)
+    def _watch() -> None:
+        with Store(path, migrate=False) as store:
+            alive = auth.session_for_token(store, token) is not None
+        if not alive:
+            st.warning("Your sign-in has ended: you signed out in another tab or window, or "
+                       "the day's session is over. Changes made on this page now are not "
+                       "saved. Copy any text you are writing, then sign in again.",
+                       icon=":material/lock_clock:")
+            if st.button("Sign in again", icon=":material/login:"):
+                st.rerun(scope="app")
+
+    _watch()
 
 
 def countdown(workshop_id: int) -> None:

@@ -16,9 +16,11 @@ from pages.common import (
     edit_rows,
     history_panel,
     in_callback,
+    keep_draft,
     load_for_editing,
     page_title,
     require_team,
+    show_draft,
 )
 from toolkit import editing
 from toolkit import questions as qs
@@ -56,8 +58,13 @@ def _digest(value: object) -> str:
     return hashlib.sha1(repr(value).encode()).hexdigest()[:10]
 
 
-def _save_in_callback(team_id: int, field: str, *, upserts=(), deletes=(), what: str) -> None:
-    """Save list rows from a widget callback, on top of what the person last saw."""
+def _save_in_callback(team_id: int, field: str, *, upserts=(), deletes=(), what: str,
+                      draft: tuple[str, str, str] | None = None) -> None:
+    """Save list rows from a widget callback, on top of what the person last saw.
+
+    `draft` (where to show it, label, text): text the person typed, kept beside the box when
+    a teammate's change to the same answer refuses the save (the box then shows theirs).
+    """
     base_key = f"q_base:{team_id}"
 
     def save(store: Store, actor: Actor) -> None:
@@ -65,12 +72,14 @@ def _save_in_callback(team_id: int, field: str, *, upserts=(), deletes=(), what:
             store, actor, team_id, qs.QuestionsPlan, field, upserts=list(upserts),
             deletes=list(deletes), base=st.session_state[base_key], labels=qs.PLAN_LABELS,
             what=what)
-        if result.outcome in ("conflict", "invalid"):
+        if result.outcome == "conflict" and draft and draft[2]:
+            keep_draft(draft[0], result.message, draft[2])
+        elif result.outcome in ("conflict", "invalid"):
             st.session_state["flash_error"] = result.message
         if result.saved is not None:
             st.session_state[base_key] = result.saved
 
-    in_callback(save)
+    in_callback(save, unsaved=draft[1:] if draft else None)
 
 
 def _refuse(message: str) -> None:
@@ -360,7 +369,12 @@ def _on_answer(team_id: int, respondent_id: str, question_id: str, part: str, ke
         if existing is not None:
             _save_in_callback(team_id, "answers", deletes=[answer.id], what="answer")
         return
-    _save_in_callback(team_id, "answers", upserts=[answer], what="answer")
+    draft = None
+    if part == "notes":
+        who = next((r.name for r in body.respondents if r.id == respondent_id), "")
+        draft = (f"ans:{respondent_id}:{question_id}:notes", f"Notes on {who}'s answer",
+                 value.strip())
+    _save_in_callback(team_id, "answers", upserts=[answer], what="answer", draft=draft)
 
 
 def _respondent_picker() -> qs.Respondent | None:
@@ -432,6 +446,9 @@ def _record() -> None:
                          placeholder="What they said, in their words where you can",
                          on_change=_on_answer,
                          args=(team.id, person.id, q.id, "notes", key, q.red_flags))
+            show_draft(f"{stem}:notes", label=f"Your notes on question {q.position}, not saved",
+                       help="The box above shows the saved notes. Copy what you need from "
+                            "here into it.")
             options = list(dict.fromkeys([*q.red_flags, *answer.all_flags]))
             if options:
                 key = f"{stem}:flags:{_digest(answer.all_flags)}"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import server_key
+from pages.common import hand_over_unsaved, server_key, show_unsaved
 from toolkit import auth
 from toolkit.store import Store, StoreUnavailable, db_path
 
@@ -13,6 +13,7 @@ st.write(
 )
 if notice := st.session_state.pop("signin_notice", None):
     st.info(notice)
+show_unsaved(signed_in=False)
 
 
 def _cannot_save(exc: StoreUnavailable) -> None:
@@ -24,6 +25,7 @@ def _cannot_save(exc: StoreUnavailable) -> None:
 
 def _finish(store: Store, signed_in: auth.SignedIn) -> None:
     st.session_state["token"] = signed_in.token
+    hand_over_unsaved(signed_in.token)
     ticket = auth.issue_ticket(store, signed_in)
     st.session_state["pending_redirect"] = f"/auth/session?ticket={ticket}"
     st.rerun()

@@ -54,6 +54,18 @@ def plain_validation_message(exc: ValidationError, labels: dict[str, str]) -> st
     return " ".join(parts)
 
 
+def _who(current: Saved, actor: Actor) -> str:
+    # The same name is almost always the same person with a second tab or laptop open.
+    if current.saved_by and current.saved_by == actor.name:
+        return "You (in another tab or window)"
+    return current.saved_by or "A teammate"
+
+
+def _changed(before: BaseModel, after: BaseModel) -> set[str]:
+    return {name for name in type(before).model_fields
+            if getattr(before, name) != getattr(after, name)}
+
+
 def save_field(
     store: Store,
     actor: Actor,
@@ -73,12 +85,12 @@ def save_field(
         if current.version != base.version and theirs != getattr(base.body, field):
             if theirs == value:
                 return EditResult("unchanged", current)
-            who = current.saved_by or "A teammate"
             return EditResult(
                 "conflict",
                 current,
-                f"{who} changed {labels.get(field, field).lower()} while you were editing. "
-                "Their text is shown now; yours is kept below so you can copy it back.",
+                f"{_who(current, actor)} changed {labels.get(field, field).lower()} while you "
+                "were editing. That text is shown now; yours is kept below so you can copy it "
+                "back or save it instead.",
             )
         if theirs == value:
             return EditResult("unchanged", current)
@@ -116,16 +128,22 @@ def edit_list(
         current = store.load(actor, team_id, model)
         items = list(getattr(current.body, field))
         now = {i.id: i for i in items}
-        who = current.saved_by or "A teammate"
-        for item_id in [u.id for u in upserts] + list(deletes):
+        who = _who(current, actor)
+        changed = {u.id: u for u in upserts}
+        for item_id in list(changed) + list(deletes):
             if item_id in base_items and item_id not in now:
                 return EditResult("conflict", current,
                                   f"{who} removed a {what} you were changing.")
             if item_id in base_items and now[item_id] != base_items[item_id]:
-                return EditResult("conflict", current,
-                                  f"{who} changed the same {what} while you were editing. "
-                                  "Their version is shown now; make your change again.")
-        changed = {u.id: u for u in upserts}
+                old = base_items[item_id]
+                mine = _changed(old, changed[item_id]) if item_id in changed else None
+                if mine is None or mine & _changed(old, now[item_id]):
+                    return EditResult("conflict", current,
+                                      f"{who} changed the same {what} while you were editing. "
+                                      "That version is shown now; make your change again.")
+                # Different cells of the same row: keep theirs and lay ours on top.
+                changed[item_id] = now[item_id].model_copy(
+                    update={name: getattr(changed[item_id], name) for name in mine})
         new_items = [changed.pop(i.id, i) for i in items if i.id not in set(deletes)]
         new_items += list(changed.values())
         if new_items == items:
