@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +28,9 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def text_cell(ws: Worksheet, row: int, col: int, value: object):
     """Write `value` as plain text, whatever it starts with."""
     cell = ws.cell(row=row, column=col)
-    cell.value = "" if value is None else str(value)
+    # Control characters (a pasted NUL or escape) are not allowed in a worksheet: openpyxl
+    # refuses the whole workbook. They are invisible, so they go, as in the PDF.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would otherwise turn "=..." into a formula
     return cell
 

@@ -10,6 +10,7 @@ from pages.common import (
     ctx,
     edit_rows,
     load_for_editing,
+    md,
     page_title,
     require_team,
     save_value,
@@ -48,12 +49,12 @@ def _progress_bar():
 def _show_import(info) -> None:
     details = info.details
     st.success(
-        f"Using **{info.filename}**{f' (sheet {info.sheet})' if info.sheet else ''}: "
-        f"{info.line_count:,} lines totalling **{bg.money(info.total_cents)}** from the "
-        f"column '{info.amount_column}'"
-        + (f", fiscal year {info.year}" if info.year else "")
+        f"Using **{md(info.filename)}**{f' (sheet {md(info.sheet)})' if info.sheet else ''}: "
+        f"{info.line_count:,} lines totalling **{md(bg.money(info.total_cents))}** from the "
+        f"column '{md(info.amount_column)}'"
+        + (f", fiscal year {md(info.year)}" if info.year else "")
         + (", expenses only" if info.expenses_only else "")
-        + f". Imported by {info.imported_by}.",
+        + f". Imported by {md(info.imported_by)}.",
         icon=":material/table_view:",
     )
     counts = details.get("counts", {})
@@ -64,7 +65,7 @@ def _show_import(info) -> None:
     if facts:
         st.caption("Amounts: " + "; ".join(facts) + ".")
     for warning in details.get("warnings", []):
-        st.warning(warning)
+        st.warning(md(warning))
     skipped = details.get("skipped", [])
     if skipped:
         with st.expander(f"{len(skipped):,} {'row' if len(skipped) == 1 else 'rows'} left out, "
@@ -97,7 +98,7 @@ with file_tab:
                 else:
                     table = cache[1]
             except bi.BudgetFileError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
                 table = None
             if table is not None:
                 if len(table.sheets) > 1:
@@ -106,7 +107,7 @@ with file_tab:
                 st.caption(f"Header found on row {table.header_row}; "
                            f"{len(table.rows):,} rows below it.")
                 for warning in table.warnings:
-                    st.warning(warning)
+                    st.warning(md(warning))
                 remembered = plan.mappings.get(bg.header_signature(table.headers), {})
                 proposal = table.mapping.roles()
                 none = "(none)"
@@ -164,9 +165,9 @@ with file_tab:
                                if left_out else "."))
                         st.rerun()
                     except bi.BudgetFileError as exc:
-                        st.error(str(exc), icon=":material/error:")
+                        st.error(md(exc), icon=":material/error:")
                     except StoreError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
     if flash := st.session_state.pop("budget_flash", None):
         st.toast(flash)
     st.download_button("Download a blank budget template (Excel)",
@@ -178,9 +179,9 @@ with file_tab:
         with st.expander("Earlier budget files"):
             for info in earlier:
                 left, right = st.columns([4, 1])
-                left.write(f"{info.filename}: {info.line_count:,} lines, "
-                           f"{bg.money(info.total_cents, whole=True)}, "
-                           f"{info.imported_at:%b %d %H:%M} UTC by {info.imported_by}")
+                left.write(md(f"{info.filename}: {info.line_count:,} lines, "
+                              f"{bg.money(info.total_cents, whole=True)}, "
+                              f"{info.imported_at:%b %d %H:%M} UTC by {info.imported_by}"))
                 if right.button("Use this one", key=f"use_import:{info.id}"):
                     c.store.use_budget_import(c.actor, team.id, info.id)
                     st.rerun()
@@ -299,7 +300,7 @@ if index is not None:
                             _save_scenario(scenario.model_copy(update={"name": new_name}))
                             st.rerun()
                 with e.popover("Delete scenario", width="stretch"):
-                    st.write(f"Delete '{scenario.name}' and its {len(scenario.moves)} moves?")
+                    st.write(f"Delete '{md(scenario.name)}' and its {len(scenario.moves)} moves?")
                     if st.button("Yes, delete it", key=f"delete:{scenario.id}"):
                         edit_rows(bg.BudgetPlan, team.id, "scenarios", deletes=[scenario.id],
                                   what="scenario")
@@ -320,7 +321,7 @@ if index is not None:
                      "Check": "See below" if r.move.id in flagged else "OK"}
                     for n, r in enumerate(resolved, start=1)], hide_index=True, width="stretch")
             for p in problems:
-                (st.error if p.severity == "error" else st.warning)(p.message)
+                (st.error if p.severity == "error" else st.warning)(md(p.message))
 
             if can_edit:
                 with st.expander("Add a move", expanded=not scenario.moves):
@@ -390,7 +391,7 @@ if index is not None:
                                         fiscal_year=int(year) if year else None,
                                         rationale=rationale)
                                 except ValueError as exc:
-                                    st.error(str(exc))
+                                    st.error(md(exc))
                                 else:
                                     _save_scenario(scenario.model_copy(
                                         update={"moves": [*scenario.moves, move]}))
@@ -442,8 +443,8 @@ if index is not None:
                                      font=dict(color="#111418", size=13))
                 st.subheader("Where the money comes from and goes")
                 st.plotly_chart(sankey, width="stretch")
-                st.caption("Text version: " + "; ".join(
-                    f"{a} to {b}: {bg.money(cents, whole=True)}" for a, b, cents in moves) + ".")
+                st.caption("Text version: " + md("; ".join(
+                    f"{a} to {b}: {bg.money(cents, whole=True)}" for a, b, cents in moves) + "."))
 
 
 # --- financing plan -----------------------------------------------------------------------

@@ -104,7 +104,7 @@ def page_title(title: str, team: Team | None = None, *, feedback_on: str | None 
     if team is not None and ctx().is_facilitator:
         mode = ("Read-only: turn on “Edit the team's work” in the sidebar to change it."
                 if ctx().actor.read_only else "Editing is on: your changes save to the team.")
-        st.caption(f"Viewing the work of team {team.city or team.slug}. {mode} "
+        st.caption(f"Viewing the work of team {md(team.city or team.slug)}. {mode} "
                    "Pick another team in the sidebar.")
 
 
@@ -276,7 +276,7 @@ def saved_caption(saved: Saved) -> None:
         st.caption("Nothing saved yet. Each change is saved as soon as you leave the field.")
     else:
         at = saved.saved_at.astimezone(dt.UTC)
-        st.caption(f"All changes saved. Last saved by {saved.saved_by} at {at:%H:%M} UTC "
+        st.caption(f"All changes saved. Last saved by {md(saved.saved_by)} at {at:%H:%M} UTC "
                    f"(version {saved.version}).")
 
 
@@ -297,7 +297,7 @@ def history_panel(model: type[BaseModel], team_id: int, what: str,
             if describe:
                 body = c.store.revision_body(c.actor, team_id, model, rev.id)
                 text += f": {describe(body)}"
-            left.write(text + note)
+            left.markdown(md(text + note))
             current = st.session_state[_base_key(model, team_id)]
             if rev.version != current.version and c.actor.can_write(team_id) and right.button(
                     "Restore", key=f"restore:{model.KIND}:{rev.id}"):
@@ -321,10 +321,10 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                  + (f" › {item['item']}" if item["item"] else "")
                  + (" (resolved)" if item["status"] == "resolved" else ""))
         with st.container(border=True):
-            st.markdown(f"**{label}** · {item['author']}, {item['created_at'][:16]} UTC")
+            st.markdown(f"**{md(label)}** · {md(item['author'])}, {item['created_at'][:16]} UTC")
             st.text(item["text"])
             for r in item["replies"]:
-                st.caption(f"Reply from {r['author']}, {r['created_at'][:16]} UTC")
+                st.caption(f"Reply from {md(r['author'])}, {r['created_at'][:16]} UTC")
                 st.text(r["text"])
             with st.form(f"reply:{key}:{item['id']}", clear_on_submit=True, border=False):
                 text = st.text_area("Your reply", max_chars=clinic.TEXT_MAX, height=70,
@@ -361,9 +361,9 @@ def countdown(workshop_id: int) -> None:
         label, ends_at = timer
         left = int((ends_at - utcnow()).total_seconds())
         if left <= 0:
-            st.warning(f"{label}: time is up.", icon=":material/timer_off:")
+            st.warning(f"{md(label)}: time is up.", icon=":material/timer_off:")
         else:
-            st.info(f"{label}: {left // 60}:{left % 60:02d} left", icon=":material/timer:")
+            st.info(f"{md(label)}: {left // 60}:{left % 60:02d} left", icon=":material/timer:")
 
     _tick()
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from exports.followup import progress_report_pdf
-from pages.common import ctx, edit_rows, load_for_editing, page_title, require_team
+from pages.common import ctx, edit_rows, load_for_editing, md, page_title, require_team
 from toolkit import followup as fu
 from toolkit.budget import money, new_id
 from toolkit.store import Store
@@ -118,7 +118,7 @@ with check_tab:
                                    if value_rows is not None else [])
                          if not pd.isna(r["Actual value"])])
         except ValueError as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {md(exc)}")
         else:
             if edit_rows(fu.FollowUp, team.id, "check_ins", upserts=[check_in],
                          what="check-in"):
@@ -129,8 +129,8 @@ with check_tab:
     if not followup.check_ins:
         st.caption("No check-ins yet.")
     for ci in reversed(followup.ordered()):
-        with st.expander(f"{ci.label or 'Check-in'}, {ci.date:%b %d, %Y} "
-                         f"(recorded by {ci.recorded_by or 'the team'})"):
+        with st.expander(f"{md(ci.label) or 'Check-in'}, {ci.date:%b %d, %Y} "
+                         f"(recorded by {md(ci.recorded_by) or 'the team'})"):
             if plan is not None:
                 st.dataframe(pd.DataFrame(
                     [{"Milestone": r.milestone.name, "Reported": fu.STATUS_LABELS[r.reported],
@@ -149,7 +149,7 @@ with progress_tab:
     else:
         for s in fu.measure_series(plan, followup):
             m = s.measure
-            st.subheader(m.name)
+            st.subheader(md(m.name))
             if s.points:
                 fig = go.Figure()
                 xs = [p.on for p in s.points]
@@ -169,7 +169,7 @@ with progress_tab:
                 fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                                   yaxis_title=m.unit, legend={"orientation": "h"})
                 st.plotly_chart(fig, width="stretch", key=f"chart:{m.id}")
-            st.caption("Text version: " + fu.series_in_words(s))
+            st.caption("Text version: " + md(fu.series_in_words(s)))
 
         st.header("Milestones planned and actual")
         latest = followup.latest
@@ -236,7 +236,7 @@ with webinar_tab:
         attended = {w.id: c.store.attendance(c.actor, w.id).get(team.id) for w in webinars}
         for w in webinars:
             with st.container(border=True):
-                st.subheader(w.title)
+                st.subheader(md(w.title))
                 st.write(fu.when(w))
                 if w.agenda:
                     st.text(w.agenda)
