@@ -411,7 +411,7 @@ if is_facilitator:
             done = st.session_state.setdefault("gb_imported", {})
             try:
                 report = done.get(upload.file_id) or gb.check_imported(
-                    c.store, c.actor, gb.import_csv(upload.getvalue()))
+                    c.store, c.actor, gb.import_csv(upload.getvalue(), upload.name))
             except gb.CsvImportError as exc:
                 st.error(md(exc), icon=":material/error:")
                 report = None
