@@ -40,20 +40,20 @@ def quoted(filename: str) -> str:
 def decode(data: bytes, filename: str, *, max_bytes: int) -> str:
     """The file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, or Windows-1252."""
     name = quoted(filename)
-    if len(data) > max_bytes:
-        raise NotCsvText(f'{name} is {len(data) / 1_048_576:.1f} MB; the limit is '
-                         f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files.")
     for magic, what in _NOT_TEXT:
         if data.startswith(magic):
-            raise NotCsvText(f'{name} is {what}, not a CSV file. {_FIX}')
+            raise NotCsvText(f"{name} is {what}, not a CSV file. {_FIX}")
+    if len(data) > max_bytes:
+        raise NotCsvText(f"{name} is {len(data) / 1_048_576:.1f} MB; the limit is "
+                         f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files.")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise NotCsvText(f'{name} is UTF-16 text that is cut short or damaged. '
+            raise NotCsvText(f"{name} is UTF-16 text that is cut short or damaged. "
                              f"{_FIX}") from None
     elif b"\x00" in data:
-        raise NotCsvText(f'{name} is not a text file. {_FIX}')
+        raise NotCsvText(f"{name} is not a text file. {_FIX}")
     else:
         try:
             text = data.decode("utf-8")
@@ -66,7 +66,7 @@ def decode(data: bytes, filename: str, *, max_bytes: int) -> str:
                 text = data.decode("latin-1")
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        raise NotCsvText(f'{name} is not a text file. {_FIX}')
+        raise NotCsvText(f"{name} is not a text file. {_FIX}")
     return text
 
 
