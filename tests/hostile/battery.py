@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import types
 import typing
 from typing import Any
@@ -45,18 +46,25 @@ STRINGS: dict[str, str] = {
 }
 # All four dangerous strings in one, for fields long enough to hold it.
 ALL_DANGEROUS = f"{SCRIPT} {IMG} {JS_LINK} {REMOTE_IMAGE}"
+# A file name can hold markup too, but no slash (the importer keeps what follows the last).
+BUDGET_FILENAME = f"{IMG} {JS_LINK}.csv"
 
 # Raw pieces that only appear in a page's markdown when a person's text went in unescaped:
 # md() puts a backslash before every character that starts markup.
 LIVE_NEEDLES = ("<script>", "<img src=x", "<iframe src=", "](javascript:",
                 "](http://203.0.113.9", ":red[", ":material/warning:", ":rainbow[", "$x^2$",
                 "**bold**", "\n# Heading", "| a | b |")
+# A bare address becomes a link by GFM's autolinking even with its punctuation escaped,
+# unless md() broke it with a zero-width space after "http:" and after "www".
+LIVE_PATTERNS = (re.compile(r"http\\?://203\\?\.0"), re.compile(r"www\\?\.example"))
 
 
 def live_markup(text: str) -> list[str]:
     """The needles found unescaped in markdown sent to the browser."""
-    return [n for n in LIVE_NEEDLES if n in text or (n == "\n# Heading"
-                                                      and text.startswith("# Heading"))]
+    found = [n for n in LIVE_NEEDLES if n in text]
+    if text.startswith("# Heading"):
+        found.append("# Heading")
+    return found + [p.pattern for p in LIVE_PATTERNS if p.search(text)]
 
 
 # --- filling documents -----------------------------------------------------------------------
@@ -239,7 +247,7 @@ def _plant_budget(store: Store, team_id: int) -> None:
         quoted = '"' + text.replace('"', '""') + '"'
         rows.append(f"{quoted},{quoted},Personnel,General,{1000 * (i + 1)}")
     data = ("\n".join(rows) + "\n").encode()
-    table = bi.inspect_file(data, f"{REMOTE_IMAGE}.csv")
+    table = bi.inspect_file(data, BUDGET_FILENAME)
     result = bi.import_lines(table, table.mapping)
     bg.save_import(store, SYSTEM, team_id, result)
 
