@@ -66,7 +66,7 @@ def _show(problems: list[ap.Problem], limit: int = 30) -> None:
 def _plain(value: str, limit: int = 60) -> str:
     """User text for plotly labels, which read a little HTML: escaped and shortened."""
     value = value if len(value) <= limit else value[: limit - 1] + "…"
-    return html.escape(value)
+    return html.escape(value, quote=False)
 
 
 def _text(label: str, limit: int, **kw) -> st.column_config.Column:

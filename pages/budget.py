@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -214,7 +216,9 @@ if index is not None:
         with left:
             top = [t for t in totals if t[1] > 0][:40]
             figure = go.Figure(go.Treemap(
-                labels=[v or "(blank)" for v, _, _ in top], parents=[""] * len(top),
+                # Plotly reads a little HTML in labels: a department's name stays text.
+                labels=[html.escape(v, quote=False) or "(blank)" for v, _, _ in top],
+                parents=[""] * len(top),
                 values=[cents / 100 for _, cents, _ in top],
                 texttemplate="%{label}<br>%{percentRoot:.1%}",
                 hovertemplate="%{label}: $%{value:,.0f}<extra></extra>"))
@@ -416,10 +420,10 @@ if index is not None:
                            f"{bg.money(after_total)}: "
                            + ("unchanged." if before_total == after_total else "CHANGED."))
                 figure = go.Figure([
-                    go.Bar(name="Before", y=[r[0] for r in changed],
+                    go.Bar(name="Before", y=[html.escape(r[0], quote=False) for r in changed],
                            x=[r[1] / 100 for r in changed], orientation="h",
                            marker_color="#9DB4CC"),
-                    go.Bar(name="After", y=[r[0] for r in changed],
+                    go.Bar(name="After", y=[html.escape(r[0], quote=False) for r in changed],
                            x=[r[2] / 100 for r in changed], orientation="h",
                            marker_color="#0B4F8A", marker_pattern_shape="/"),
                 ])
@@ -434,7 +438,8 @@ if index is not None:
                 moves = bg.flows(resolved)
                 nodes = list(dict.fromkeys([a for a, _, _ in moves] + [b for _, b, _ in moves]))
                 sankey = go.Figure(go.Sankey(
-                    node=dict(label=nodes, pad=18, color="#0B4F8A"),
+                    node=dict(label=[html.escape(n, quote=False) for n in nodes], pad=18,
+                              color="#0B4F8A"),
                     link=dict(source=[nodes.index(a) for a, _, _ in moves],
                               target=[nodes.index(b) for _, b, _ in moves],
                               value=[cents / 100 for _, _, cents in moves],

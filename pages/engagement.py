@@ -134,7 +134,7 @@ def grid_figure(placements: list[eg.Placement]) -> go.Figure:
             name=info.advice, text=[str(p.number) for p in points], textposition="top right",
             textfont=dict(size=13, color="#1B1F24"),
             # Plotly reads a little HTML in hover text: names are escaped so they print as typed.
-            hovertext=[html.escape(f"{p.number}. {p.group.name}") for p in points],
+            hovertext=[html.escape(f"{p.number}. {p.group.name}", quote=False) for p in points],
             hoverinfo="text",
             marker=dict(symbol=info.symbol, size=15, color="#0B4F8A",
                         line=dict(width=1.5, color="#1B1F24"))))

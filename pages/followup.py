@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -167,7 +168,8 @@ with progress_tab:
                                                  name=f"{name} ({fu.num(value)})",
                                                  line={"dash": dash}))
                 fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                                  yaxis_title=m.unit, legend={"orientation": "h"})
+                                  yaxis_title=html.escape(m.unit, quote=False),
+                                  legend={"orientation": "h"})
                 st.plotly_chart(fig, width="stretch", key=f"chart:{m.id}")
             st.caption("Text version: " + md(fu.series_in_words(s)))
 

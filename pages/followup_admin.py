@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -109,7 +110,8 @@ with queue_tab:
         st.caption("No requests yet.")
     experts = sorted({e.name for e in c.store.guide_search(c.actor, limit=200).entries})
     for t, r in queue:
-        with st.expander(f"{md(t.city or t.slug)}: {md(r.topic)} · {fu.URGENCY_LABELS[r.urgency]} · "
+        with st.expander(f"{md(t.city or t.slug)}: {md(r.topic)} · "
+                         f"{fu.URGENCY_LABELS[r.urgency]} · "
                          f"{fu.REQUEST_STATUS_LABELS[r.status]}", expanded=r.status == "new"):
             st.text(r.details or "No details given.")
             st.caption(md(f"Asked by {r.requested_by or 'the team'} on "
@@ -160,7 +162,7 @@ with cohort_tab:
         st.caption("No measure has an actual value yet.")
     else:
         fig = go.Figure(go.Bar(
-            y=[f"{team} · {name[:40]}" for team, name, _ in points],
+            y=[html.escape(f"{team} · {name[:40]}", quote=False) for team, name, _ in points],
             x=[v for _, _, v in points], orientation="h",
             text=[f"{v:.0f}%" for _, _, v in points], textposition="outside"))
         fig.add_vline(x=0, line_dash="dot", annotation_text="Baseline")

@@ -522,7 +522,7 @@ def _compare() -> None:
     if bars:
         st.subheader("Points by respondent")
         # Plotly reads a few HTML tags (links among them) in labels: names go in as text.
-        names = [html.escape(n) for n in _unique_names([t.respondent for t in bars])]
+        names = [html.escape(n, quote=False) for n in _unique_names([t.respondent for t in bars])]
         figure = go.Figure([
             go.Bar(name="Points possible", y=names, x=[t.possible for t in bars],
                    orientation="h", marker_color="#DCE5EF",

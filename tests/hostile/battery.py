@@ -25,6 +25,7 @@ IMG = '<img src=x onerror="window.__pwned=1">'
 JS_LINK = "[click](javascript:alert(1))"
 REMOTE_IMAGE = "![x](http://203.0.113.9/x.png)"
 IFRAME = '<iframe src="http://203.0.113.9/frame"></iframe>'
+ANCHOR = '<a href="http://203.0.113.9/a">anchor</a>'
 MARKDOWN = "# Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---\n**bold** _italic_ `code` > quote"
 TEMPLATE = "{{7*7}} ${7*7} #{7*7} %s%n %(name)s {0} {}"
 CONTROL = "NUL\x00 bell\x07 escape\x1b[31m vertical\x0b form\x0c end"
@@ -40,7 +41,7 @@ AT = "@SUM(A1:A2)"
 
 STRINGS: dict[str, str] = {
     "script": SCRIPT, "img": IMG, "js_link": JS_LINK, "remote_image": REMOTE_IMAGE,
-    "iframe": IFRAME, "markdown": MARKDOWN, "template": TEMPLATE, "control": CONTROL,
+    "iframe": IFRAME, "anchor": ANCHOR, "markdown": MARKDOWN, "template": TEMPLATE, "control": CONTROL,
     "long": LONG, "emoji": EMOJI, "rtl": RTL, "combining": COMBINING, "streamlit": STREAMLIT,
     "formula": FORMULA, "plus": PLUS, "minus": MINUS, "at": AT,
 }
@@ -51,7 +52,7 @@ BUDGET_FILENAME = f"{IMG} {JS_LINK}.csv"
 
 # Raw pieces that only appear in a page's markdown when a person's text went in unescaped:
 # md() puts a backslash before every character that starts markup.
-LIVE_NEEDLES = ("<script>", "<img src=x", "<iframe src=", "](javascript:",
+LIVE_NEEDLES = ("<script>", "<img src=x", "<iframe src=", "<a href=", "](javascript:",
                 "](http://203.0.113.9", ":red[", ":material/warning:", ":rainbow[", "$x^2$",
                 "**bold**", "\n# Heading", "| a | b |")
 # A bare address becomes a link by GFM's autolinking even with its punctuation escaped,
@@ -243,7 +244,7 @@ def _plant_budget(store: Store, team_id: int) -> None:
 
     rows = ["Department,Program,Category,Fund,Amount"]
     for i, text in enumerate([SCRIPT, IMG, JS_LINK, REMOTE_IMAGE, FORMULA, PLUS, AT, RTL,
-                              EMOJI, COMBINING, STREAMLIT, TEMPLATE]):
+                              EMOJI, COMBINING, STREAMLIT, TEMPLATE, ANCHOR]):
         quoted = '"' + text.replace('"', '""') + '"'
         rows.append(f"{quoted},{quoted},Personnel,General,{1000 * (i + 1)}")
     data = ("\n".join(rows) + "\n").encode()
@@ -306,3 +307,38 @@ def live_on_page(at) -> list[str]:
     """Where a page sent a person's text to the browser as live markup."""
     return [f"{where}: {live_markup(text)} in {text[:120]!r}"
             for where, text in markdown_strings(at) if live_markup(text)]
+
+
+# Plotly reads a little HTML in its labels (<a href>, <b>, <br>): a person's text must reach a
+# chart with < > & escaped, or a name like ANCHOR becomes a link inside the chart.
+CHART_NEEDLES = ("<a href=", "<script>", "<img src=x", "<iframe src=")
+
+
+def live_in_charts(at) -> list[str]:
+    """Raw markup from a person's text inside the page's plotly figures."""
+    import json
+
+    found = []
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    def walk(node):
+        if getattr(node, "type", "") == "plotly_chart":
+            spec = json.loads(node.proto.spec or "{}")
+            found.extend(f"{n} in {s[:80]!r}" for s in strings(spec) for n in CHART_NEEDLES
+                         if n in s)
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return found

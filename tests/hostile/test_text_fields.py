@@ -98,6 +98,7 @@ def test_every_page_shows_hostile_text_as_text(db, planted, role, page):
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.title) == 1
     assert battery.live_on_page(at) == []
+    assert battery.live_in_charts(at) == []
 
 
 def test_the_city_and_title_read_back_exactly_as_typed(db, planted):
@@ -197,3 +198,24 @@ def test_the_portable_file_carries_every_hostile_document_exactly(exported, plan
             assert documents[kind] == document, kind
     assert set(planted["documents"]) - set(documents) <= {"followup"}
     assert data["documents"]["initiative"]["goal"].startswith(battery.SCRIPT)
+
+
+def test_a_heading_with_markup_reaches_the_contents_as_text():
+    from exports import pdf
+
+    body = [pdf.contents_table(), pdf.heading(f"Reallocation: {battery.IMG}", 0),
+            pdf.para("Body"), pdf.heading('<img src="/etc/passwd"/> & <b>', 1)]
+    data = pdf.render(pdf.Meta("t", "a", "s", "f"), cover=[], body=body, cover_page=False)
+    text = " ".join(_pdf_text(data).split())
+    assert text.count(f"Reallocation: {battery.IMG}") == 2  # the contents line and the heading
+    assert text.count('<img src="/etc/passwd"/> & <b>') == 2
+
+
+def test_a_table_cell_taller_than_a_page_splits_across_pages():
+    from exports import pdf
+
+    body = [pdf.table(["Group", "Notes"], [[battery.LONG, battery.LONG], ["short", "row"]])]
+    data = pdf.render(pdf.Meta("t", "a", "s", "f"), cover=[], body=body, cover_page=False)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) > 2
+    assert "short" in _pdf_text(data)
