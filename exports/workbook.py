@@ -52,8 +52,10 @@ def header(ws: Worksheet, titles: Sequence[str], widths: Sequence[int], row: int
 
 
 def sheet_title(name: str, taken: Iterable[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the book."""
-    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Sheet"
+    """Excel sheet names: at most 31 characters, none of []:*?/\\ or control characters
+    (they corrupt the workbook's XML), not starting or ending with ', unique in the book."""
+    base = _BAD_SHEET_CHARS.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", name))
+    base = base.strip().strip("'").strip()[:31].strip().strip("'").strip() or "Sheet"
     title, n = base, 2
     taken = {t.lower() for t in taken}
     while title.lower() in taken:

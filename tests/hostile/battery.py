@@ -45,8 +45,10 @@ STRINGS: dict[str, str] = {
     "long": LONG, "emoji": EMOJI, "rtl": RTL, "combining": COMBINING, "streamlit": STREAMLIT,
     "formula": FORMULA, "plus": PLUS, "minus": MINUS, "at": AT,
 }
-# All four dangerous strings in one, for fields long enough to hold it.
-ALL_DANGEROUS = f"{SCRIPT} {IMG} {JS_LINK} {REMOTE_IMAGE}"
+# The strings that would run, fetch or link if they reached a page as markup.
+DANGEROUS = (SCRIPT, IMG, JS_LINK, REMOTE_IMAGE, ANCHOR, IFRAME)
+# All of them in one, for fields long enough to hold it.
+ALL_DANGEROUS = " ".join(DANGEROUS)
 # A file name can hold markup too, but no slash (the importer keeps what follows the last).
 BUDGET_FILENAME = f"{IMG} {JS_LINK}.csv"
 
@@ -97,19 +99,27 @@ def _is_str_list(annotation: Any) -> bool:
 
 
 class Planter:
-    """Hands out the hostile strings in turn and records where each went."""
+    """Hands out the hostile strings and records where each went.
+
+    A field with room gets all the dangerous strings followed by the next of the others; a
+    short field gets, in turn, the next dangerous string or the next other one. So whatever
+    the order of fields, every field that can hold one meets a dangerous string.
+    """
 
     def __init__(self, strings: list[str] | None = None):
-        self._cycle = itertools.cycle(strings or list(STRINGS.values()))
+        strings = strings or list(STRINGS.values())
+        self._dangerous = itertools.cycle([t for t in strings if t in DANGEROUS])
+        self._others = itertools.cycle([t for t in strings if t not in DANGEROUS])
         self.planted: list[tuple[str, str]] = []  # (path, text)
         self.refused: list[str] = []  # paths whose validators refused every hostile string
         self._count = 0
 
     def text_for(self, limit: int | None) -> str:
-        text = next(self._cycle)
         self._count += 1
-        if (limit is None or limit > len(ALL_DANGEROUS) + 40) and self._count % 2:
-            text = f"{ALL_DANGEROUS} {text}"
+        if limit is None or limit > len(ALL_DANGEROUS) + 40:
+            text = f"{ALL_DANGEROUS} {next(self._others)}"
+        else:
+            text = next(self._dangerous if self._count % 2 else self._others)
         return text[:limit] if limit else text
 
     def fill(self, obj: BaseModel, path: str = "") -> BaseModel:

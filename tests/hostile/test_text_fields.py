@@ -219,3 +219,17 @@ def test_a_table_cell_taller_than_a_page_splits_across_pages():
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) > 2
     assert "short" in _pdf_text(data)
+
+
+def test_sheet_names_from_a_persons_text_keep_the_workbook_valid():
+    from exports import workbook
+
+    assert workbook.sheet_title("Scenario NUL\x00 bell\x07 esc\x1b[31m", []) == \
+        "Scenario NUL bell esc 31m"
+    assert workbook.sheet_title("'quoted'", []) == "quoted"
+    assert workbook.sheet_title("Scenario " + "x" * 21 + " 'end", []) == "Scenario " + "x" * 21
+    wb = openpyxl.Workbook()
+    for name in ("NUL\x00", "'a'", "=1+1", battery.RTL, battery.EMOJI):
+        wb.create_sheet(workbook.sheet_title(name, wb.sheetnames))
+    reread = openpyxl.load_workbook(io.BytesIO(workbook.to_bytes(wb)))
+    assert len(reread.sheetnames) == 6
