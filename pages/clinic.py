@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import ctx, feedback_thread, page_title, require_team
+from pages.common import ctx, feedback_thread, md, page_title, require_team
 from toolkit import clinic
 
 c = ctx()
@@ -30,7 +30,7 @@ with st.form(f"feedback:{team.id}", clear_on_submit=True):
             st.session_state["clinic_flash"] = "Sent. The team sees it on its Feedback page."
             st.rerun()
         except clinic.FeedbackError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 if flash := st.session_state.pop("clinic_flash", None):
     st.success(flash)
 
@@ -47,7 +47,7 @@ with st.form(f"rating:{team.id}"):
             clinic.rate(c.store, c.actor, team.id, tool, rating, note)
             st.rerun()
         except clinic.FeedbackError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 if summary.ratings:
     st.dataframe([{"Part": names.get(t, t), "Rating": clinic.RATINGS[r["rating"]],
                    "Summary": r["summary"], "By": r["author"]}

@@ -177,7 +177,7 @@ def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: st
     note = st.session_state.get("field_notes", {}).get(key)
     if note:
         kind, message, draft = note
-        st.error(message, icon=":material/error:")
+        st.error(md(message), icon=":material/error:")
         if kind == "conflict" and draft not in (None, ""):
             st.text_area("Your text, not saved", value=str(draft), key=f"draft:{key}",
                          disabled=True, height=100)
@@ -268,7 +268,7 @@ def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what) -
 def show_flash() -> None:
     """A refused save's message, shown once on the next run."""
     if message := st.session_state.pop("flash_error", None):
-        st.error(message, icon=":material/sync_problem:")
+        st.error(md(message), icon=":material/sync_problem:")
 
 
 def saved_caption(saved: Saved) -> None:
@@ -340,7 +340,7 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                         clinic.reply(c.store, c.actor, item["id"], text)
                         st.rerun()
                     except clinic.FeedbackError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
                 if toggle:
                     c.store.set_feedback_status(
                         c.actor, item["id"],

@@ -541,7 +541,7 @@ with tabs[5]:
     st.caption(eng.inclusion_source)
     online = eg.online_only_warning(plan, eng)
     if online:
-        st.warning(online.message, icon=":material/wifi_off:")
+        st.warning(md(online.message), icon=":material/wifi_off:")
     offered = [b for b in eng.inclusion_barriers
                if b.id not in {r.barrier_id for r in plan.inclusion}]
     if can_edit and offered:

@@ -45,7 +45,7 @@ for review in view.giving:
                                  strong=strong, questions=questions, suggestion=suggestion)
                 st.success(f"Saved. {md(other.city)} can read it now.")
             except (peer.PeerError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 st.header("Feedback your team received")
 received = [r for r in view.receiving if r["saved_at"]]
@@ -68,4 +68,4 @@ for review in received:
                                        review["reviewer_team_id"], takeaway)
                     st.success("Saved.")
                 except (peer.PeerError, StoreError) as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))

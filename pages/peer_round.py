@@ -85,4 +85,4 @@ with st.form("new_round"):
             c.store.create_peer_round(c.actor, workshop.id, name.strip() or "Peer round", pairs)
             st.rerun()
         except (peer.PeerError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import server_key
+from pages.common import md, server_key
 from toolkit import auth
 from toolkit.store import Store, db_path
 
@@ -39,7 +39,7 @@ with join_tab, st.form("join", enter_to_submit=True):
                 _finish(store, auth.sign_in_with_code(store, server_key(str(db_path())), code, name,
                                                  client))
             except auth.SignInError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 with facilitator_tab, st.form("facilitator", enter_to_submit=True):
     st.header("Facilitator sign-in")
@@ -50,4 +50,4 @@ with facilitator_tab, st.form("facilitator", enter_to_submit=True):
             try:
                 _finish(store, auth.sign_in_facilitator(store, password, fname, client))
             except auth.SignInError as exc:
-                st.error(str(exc))
+                st.error(md(exc))

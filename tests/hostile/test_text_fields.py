@@ -20,13 +20,20 @@ from toolkit.demo import create_demo
 from toolkit.store import SYSTEM, Store
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TEAM_PAGES = ["home", "assessment", "feedback", "peer", "followup", "budget", "action_plan",
-              "questions", "engagement", "guidebook", "blueprint"]
+# The action plan runs only its open tab, so each tab is a page of its own here.
+PLAN_TABS = ["Logic model", "Goals and measures", "Workplan", "Roles", "Operations",
+             "Partners", "Risks", "Readiness"]
+TEAM_PAGES = ["home", "assessment", "feedback", "peer", "followup", "budget",
+              *[f"action_plan#{tab}" for tab in PLAN_TABS], "questions", "engagement",
+              "guidebook", "blueprint"]
+# Facilitators and guests read the same team pages read-only: the plan's first tab will do.
+READ_ONLY_PAGES = [p for p in TEAM_PAGES if "#" not in p or p.endswith(PLAN_TABS[0])]
 PAGES = {
     "team": TEAM_PAGES,
     "facilitator": ["workshop", "teams", "clinic", "peer_round", "present", "followup_admin",
-                    *[p for p in TEAM_PAGES if p not in ("feedback", "peer")]],
-    "guest": ["clinic", *[p for p in TEAM_PAGES if p not in ("feedback", "peer", "followup")]],
+                    *[p for p in READ_ONLY_PAGES if p not in ("feedback", "peer")]],
+    "guest": ["clinic", *[p for p in READ_ONLY_PAGES if p not in ("feedback", "peer",
+                                                                  "followup")]],
 }
 
 
@@ -64,6 +71,9 @@ def _open(planted, role: str, page: str) -> AppTest:
     at.session_state["token"] = planted["tokens"][role]
     if role != "team":
         at.session_state["viewed_team_id"] = planted["team"].id
+    page, _, tab = page.partition("#")
+    if tab:
+        at.session_state[f"plan_tab:{planted['team'].id}"] = tab
     at.run()
     at.switch_page(f"pages/{page}.py").run()
     return at

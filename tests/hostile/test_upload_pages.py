@@ -113,3 +113,23 @@ def test_another_teams_json_is_flagged_on_the_blueprint_page_before_restoring(st
     _upload(at, "restore", "mesa.json", raw.encode(), "application/json")
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert "work of team 'mesa-verde', not of your team ('riverton')" in warnings
+
+
+def test_plan_problems_naming_a_hostile_workstream_are_shown_as_text(store, teams, team_token):
+    from tests.helpers import put
+    from toolkit import action_plan as ap
+
+    team = teams["riverton"]
+    plan = store.load(SYSTEM, team.id, ap.ActionPlan).body
+    streams = [w.model_copy(update={"name": battery.IMG, "assignments": {}})
+               for w in plan.workstreams[:1]]
+    put(store, SYSTEM, team.id, plan.model_copy(update={"workstreams": streams}))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["token"] = team_token
+    at.session_state[f"plan_tab:{team.id}"] = "Roles"  # the page runs only its open tab
+    at.run()
+    at.switch_page("pages/action_plan.py").run()
+    assert not at.exception
+    messages = " ".join(shown(e.value) for e in [*at.error, *at.warning])
+    assert f"Workstream '{battery.IMG}' has no one accountable" in messages
+    assert battery.live_on_page(at) == []
