@@ -113,7 +113,9 @@ def table(
                      for i, c in enumerate(row)])
     width = PAGE_W - 2 * MARGIN
     widths = list(col_widths) if col_widths else [width / len(header)] * len(header)
-    result = Table(data, colWidths=widths, repeatRows=1, splitByRow=1)
+    # splitInRow: a row holding a very long text (10,000 characters fit a field) is taller than
+    # a page; reportlab would stop with a LayoutError unless the row may split across pages.
+    result = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1)
     commands = [
         ("BACKGROUND", (0, 0), (-1, 0), st.ACCENT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -239,7 +241,9 @@ class _Doc(BaseDocTemplate):
                 flowable.outline_title, key, level=flowable.outline_level, closed=False
             )
             if flowable.outline_level <= 1 and flowable.in_contents:
-                self.notify("TOCEntry", (flowable.outline_level, flowable.outline_title,
+                # The contents line is a paragraph too: the title goes in escaped, like
+                # the heading, or a scenario named "<img src=...>" breaks the export.
+                self.notify("TOCEntry", (flowable.outline_level, text(flowable.outline_title),
                                          self.page, key))
 
 

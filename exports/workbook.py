@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -27,7 +28,9 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 def text_cell(ws: Worksheet, row: int, col: int, value: object):
     """Write `value` as plain text, whatever it starts with."""
     cell = ws.cell(row=row, column=col)
-    cell.value = "" if value is None else str(value)
+    # Control characters (a pasted NUL or escape) are not allowed in a worksheet: openpyxl
+    # refuses the whole workbook. They are invisible, so they go, as in the PDF.
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"  # openpyxl would otherwise turn "=..." into a formula
     return cell
 
@@ -49,8 +52,10 @@ def header(ws: Worksheet, titles: Sequence[str], widths: Sequence[int], row: int
 
 
 def sheet_title(name: str, taken: Iterable[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique in the book."""
-    base = _BAD_SHEET_CHARS.sub(" ", name).strip()[:31] or "Sheet"
+    """Excel sheet names: at most 31 characters, none of []:*?/\\ or control characters
+    (they corrupt the workbook's XML), not starting or ending with ', unique in the book."""
+    base = _BAD_SHEET_CHARS.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", name))
+    base = base.strip().strip("'").strip()[:31].strip().strip("'").strip() or "Sheet"
     title, n = base, 2
     taken = {t.lower() for t in taken}
     while title.lower() in taken:

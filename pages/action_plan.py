@@ -15,6 +15,7 @@ from pages.common import (
     edit_rows,
     history_panel,
     load_for_editing,
+    md,
     page_title,
     require_team,
     rows_editor,
@@ -41,7 +42,7 @@ M = ap.ActionPlan
 page_title(f"{tool.number}. {tool.name}", team, feedback_on="action_plan")
 st.write(tool.purpose)
 if flash := st.session_state.pop("action_plan_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(md(flash), icon=":material/check_circle:")
 
 
 def _keep_id(old) -> dict:
@@ -58,7 +59,7 @@ def _csv(table: ap.ListTable, label: str | None = None) -> None:
 
 def _show(problems: list[ap.Problem], limit: int = 30) -> None:
     for p in problems[:limit]:
-        (st.error if p.severity == "error" else st.warning)(p.message)
+        (st.error if p.severity == "error" else st.warning)(md(p.message))
     if len(problems) > limit:
         st.caption(f"And {len(problems) - limit} more: see the Readiness tab.")
 
@@ -66,7 +67,7 @@ def _show(problems: list[ap.Problem], limit: int = 30) -> None:
 def _plain(value: str, limit: int = 60) -> str:
     """User text for plotly labels, which read a little HTML: escaped and shortened."""
     value = value if len(value) <= limit else value[: limit - 1] + "…"
-    return html.escape(value)
+    return html.escape(value, quote=False)
 
 
 def _text(label: str, limit: int, **kw) -> st.column_config.Column:
@@ -375,7 +376,7 @@ def _workplan() -> None:
         figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed",
                             tickfont=dict(size=11))
         st.plotly_chart(figure, width="stretch")
-        st.caption("Text version: " + ap.timeline_in_words(layout) + " The shaded band is "
+        st.caption("Text version: " + md(ap.timeline_in_words(layout)) + " The shaded band is "
                    f"the first 90 days, from {ap.day(start)}.")
         with st.expander("The timeline as a table"):
             st.dataframe([{"Row": b.row, "Milestone": b.milestone.name, "Phase": b.phase,
@@ -574,7 +575,7 @@ def _risks() -> None:
                        plot_bgcolor="#8A96A3")  # grid lines that show on every fill
     heat.update_yaxes(autorange="reversed")
     st.plotly_chart(heat, width="stretch")
-    st.caption("Text version: " + ap.heat_map_in_words(plan) + " Each cell shows how many "
+    st.caption("Text version: " + md(ap.heat_map_in_words(plan)) + " Each cell shows how many "
                "risks sit there and its level: low, medium or high.")
 
 # --- readiness ----------------------------------------------------------------------------

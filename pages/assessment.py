@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.common import ctx, edit_rows, in_callback, load_for_editing, page_title, require_team
+from pages.common import (
+    ctx,
+    edit_rows,
+    in_callback,
+    load_for_editing,
+    md,
+    page_title,
+    require_team,
+)
 from toolkit import assessment as am
 
 c = ctx()
@@ -116,7 +126,7 @@ with answer_tab:
                 text=f"{answered + not_sure} of {total} statements answered "
                      f"({not_sure} not sure). Each answer is saved when you choose it.")
     if message := st.session_state.pop("assess_error", None):
-        st.error(message)
+        st.error(md(message))
     st.caption("Pick what your city does now, not what is planned. If two levels fit, pick "
                "the lower one. " + content.not_sure)
     for area in content.areas:
@@ -155,7 +165,8 @@ def _radar(series: list[tuple[str, list[float | None], str, str]]) -> go.Figure:
     for label, values, color, dash in series:
         points = [v if v is not None else 0 for v in values]
         figure.add_trace(go.Scatterpolar(r=points + points[:1], theta=names + names[:1],
-                                         name=label, line=dict(color=color, dash=dash, width=3),
+                                         name=html.escape(label, quote=False),
+                                         line=dict(color=color, dash=dash, width=3),
                                          fill="toself" if dash == "solid" else None,
                                          opacity=0.85))
     figure.update_layout(polar=dict(radialaxis=dict(range=[0, 4], tickvals=[1, 2, 3, 4])),

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from exports import blueprint, jobs
-from pages.common import built_on_click, ctx, page_title, require_team
+from pages.common import built_on_click, ctx, md, page_title, require_team
 from toolkit import portable
 from toolkit import workshop as ws
+from toolkit.store import StoreError
 
 c = ctx()
 team = require_team()
@@ -94,14 +95,21 @@ if c.actor.can_write(team.id):
         try:
             parsed, documents = portable.parse(upload.getvalue())
         except portable.PortableError as exc:
-            st.error(f"{upload.name}: {exc}")
+            st.error(md(f"{upload.name}: {exc}"), icon=":material/error:")
         else:
-            st.write(f"The file holds the work of team '{parsed.team.slug}': "
-                     + ", ".join(sorted(documents)) + (", a budget of "
-                     f"{len(parsed.budget.lines):,} lines" if parsed.budget else "") + ".")
+            st.write(md(f"The file holds the work of team '{parsed.team.slug}': "
+                        + ", ".join(sorted(documents)) + (", a budget of "
+                        f"{len(parsed.budget.lines):,} lines" if parsed.budget else "") + "."))
+            if warning := portable.other_team_warning(parsed, team):
+                st.warning(md(warning), icon=":material/warning:")
             if st.checkbox("Yes, replace my team's work with this file"):
                 if st.button("Restore", type="primary"):
-                    portable.import_team(c.store, c.actor, c.key, upload.getvalue(),
-                                         workshop_id=team.workshop_id, into_team_id=team.id)
-                    st.session_state.pop(f"restore:{team.id}", None)
-                    st.success("Restored. Open the tools to see the work.")
+                    try:
+                        portable.import_team(c.store, c.actor, c.key, upload.getvalue(),
+                                             workshop_id=team.workshop_id,
+                                             into_team_id=team.id)
+                    except (portable.PortableError, StoreError) as exc:
+                        st.error(md(f"{upload.name}: {exc}"), icon=":material/error:")
+                    else:
+                        st.session_state.pop(f"restore:{team.id}", None)
+                        st.success("Restored. Open the tools to see the work.")

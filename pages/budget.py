@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -10,6 +12,7 @@ from pages.common import (
     ctx,
     edit_rows,
     load_for_editing,
+    md,
     page_title,
     require_team,
     save_value,
@@ -48,12 +51,12 @@ def _progress_bar():
 def _show_import(info) -> None:
     details = info.details
     st.success(
-        f"Using **{info.filename}**{f' (sheet {info.sheet})' if info.sheet else ''}: "
-        f"{info.line_count:,} lines totalling **{bg.money(info.total_cents)}** from the "
-        f"column '{info.amount_column}'"
-        + (f", fiscal year {info.year}" if info.year else "")
+        f"Using **{md(info.filename)}**{f' (sheet {md(info.sheet)})' if info.sheet else ''}: "
+        f"{info.line_count:,} lines totalling **{md(bg.money(info.total_cents))}** from the "
+        f"column '{md(info.amount_column)}'"
+        + (f", fiscal year {md(info.year)}" if info.year else "")
         + (", expenses only" if info.expenses_only else "")
-        + f". Imported by {info.imported_by}.",
+        + f". Imported by {md(info.imported_by)}.",
         icon=":material/table_view:",
     )
     counts = details.get("counts", {})
@@ -64,7 +67,7 @@ def _show_import(info) -> None:
     if facts:
         st.caption("Amounts: " + "; ".join(facts) + ".")
     for warning in details.get("warnings", []):
-        st.warning(warning)
+        st.warning(md(warning))
     skipped = details.get("skipped", [])
     if skipped:
         with st.expander(f"{len(skipped):,} {'row' if len(skipped) == 1 else 'rows'} left out, "
@@ -97,7 +100,7 @@ with file_tab:
                 else:
                     table = cache[1]
             except bi.BudgetFileError as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(md(exc), icon=":material/error:")
                 table = None
             if table is not None:
                 if len(table.sheets) > 1:
@@ -106,7 +109,7 @@ with file_tab:
                 st.caption(f"Header found on row {table.header_row}; "
                            f"{len(table.rows):,} rows below it.")
                 for warning in table.warnings:
-                    st.warning(warning)
+                    st.warning(md(warning))
                 remembered = plan.mappings.get(bg.header_signature(table.headers), {})
                 proposal = table.mapping.roles()
                 none = "(none)"
@@ -165,9 +168,9 @@ with file_tab:
                                if left_out else "."))
                         st.rerun()
                     except bi.BudgetFileError as exc:
-                        st.error(str(exc), icon=":material/error:")
+                        st.error(md(exc), icon=":material/error:")
                     except StoreError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
     if flash := st.session_state.pop("budget_flash", None):
         st.toast(flash)
     st.download_button("Download a blank budget template (Excel)",
@@ -179,9 +182,9 @@ with file_tab:
         with st.expander("Earlier budget files"):
             for info in earlier:
                 left, right = st.columns([4, 1])
-                left.write(f"{info.filename}: {info.line_count:,} lines, "
-                           f"{bg.money(info.total_cents, whole=True)}, "
-                           f"{info.imported_at:%b %d %H:%M} UTC by {info.imported_by}")
+                left.write(md(f"{info.filename}: {info.line_count:,} lines, "
+                              f"{bg.money(info.total_cents, whole=True)}, "
+                              f"{info.imported_at:%b %d %H:%M} UTC by {info.imported_by}"))
                 if right.button("Use this one", key=f"use_import:{info.id}"):
                     c.store.use_budget_import(c.actor, team.id, info.id)
                     st.rerun()
@@ -214,7 +217,9 @@ if index is not None:
         with left:
             top = [t for t in totals if t[1] > 0][:40]
             figure = go.Figure(go.Treemap(
-                labels=[v or "(blank)" for v, _, _ in top], parents=[""] * len(top),
+                # Plotly reads a little HTML in labels: a department's name stays text.
+                labels=[html.escape(v, quote=False) or "(blank)" for v, _, _ in top],
+                parents=[""] * len(top),
                 values=[cents / 100 for _, cents, _ in top],
                 texttemplate="%{label}<br>%{percentRoot:.1%}",
                 hovertemplate="%{label}: $%{value:,.0f}<extra></extra>"))
@@ -300,7 +305,7 @@ if index is not None:
                             _save_scenario(scenario.model_copy(update={"name": new_name}))
                             st.rerun()
                 with e.popover("Delete scenario", width="stretch"):
-                    st.write(f"Delete '{scenario.name}' and its {len(scenario.moves)} moves?")
+                    st.write(f"Delete '{md(scenario.name)}' and its {len(scenario.moves)} moves?")
                     if st.button("Yes, delete it", key=f"delete:{scenario.id}"):
                         edit_rows(bg.BudgetPlan, team.id, "scenarios", deletes=[scenario.id],
                                   what="scenario")
@@ -321,7 +326,7 @@ if index is not None:
                      "Check": "See below" if r.move.id in flagged else "OK"}
                     for n, r in enumerate(resolved, start=1)], hide_index=True, width="stretch")
             for p in problems:
-                (st.error if p.severity == "error" else st.warning)(p.message)
+                (st.error if p.severity == "error" else st.warning)(md(p.message))
 
             if can_edit:
                 with st.expander("Add a move", expanded=not scenario.moves):
@@ -391,7 +396,7 @@ if index is not None:
                                         fiscal_year=int(year) if year else None,
                                         rationale=rationale)
                                 except ValueError as exc:
-                                    st.error(str(exc))
+                                    st.error(md(exc))
                                 else:
                                     _save_scenario(scenario.model_copy(
                                         update={"moves": [*scenario.moves, move]}))
@@ -416,10 +421,10 @@ if index is not None:
                            f"{bg.money(after_total)}: "
                            + ("unchanged." if before_total == after_total else "CHANGED."))
                 figure = go.Figure([
-                    go.Bar(name="Before", y=[r[0] for r in changed],
+                    go.Bar(name="Before", y=[html.escape(r[0], quote=False) for r in changed],
                            x=[r[1] / 100 for r in changed], orientation="h",
                            marker_color="#9DB4CC"),
-                    go.Bar(name="After", y=[r[0] for r in changed],
+                    go.Bar(name="After", y=[html.escape(r[0], quote=False) for r in changed],
                            x=[r[2] / 100 for r in changed], orientation="h",
                            marker_color="#0B4F8A", marker_pattern_shape="/"),
                 ])
@@ -434,7 +439,8 @@ if index is not None:
                 moves = bg.flows(resolved)
                 nodes = list(dict.fromkeys([a for a, _, _ in moves] + [b for _, b, _ in moves]))
                 sankey = go.Figure(go.Sankey(
-                    node=dict(label=nodes, pad=18, color="#0B4F8A"),
+                    node=dict(label=[html.escape(n, quote=False) for n in nodes], pad=18,
+                              color="#0B4F8A"),
                     link=dict(source=[nodes.index(a) for a, _, _ in moves],
                               target=[nodes.index(b) for _, b, _ in moves],
                               value=[cents / 100 for _, _, cents in moves],
@@ -443,8 +449,8 @@ if index is not None:
                                      font=dict(color="#111418", size=13))
                 st.subheader("Where the money comes from and goes")
                 st.plotly_chart(sankey, width="stretch")
-                st.caption("Text version: " + "; ".join(
-                    f"{a} to {b}: {bg.money(cents, whole=True)}" for a, b, cents in moves) + ".")
+                st.caption("Text version: " + md("; ".join(
+                    f"{a} to {b}: {bg.money(cents, whole=True)}" for a, b, cents in moves) + "."))
 
 
 # --- financing plan -----------------------------------------------------------------------

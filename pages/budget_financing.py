@@ -7,7 +7,7 @@ import datetime as dt
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.common import autosave, rows_editor
+from pages.common import autosave, md, rows_editor
 from toolkit import budget as bg
 from toolkit import funding
 
@@ -107,7 +107,7 @@ def render(team, plan: bg.BudgetPlan, index: bg.BudgetIndex | None, can_edit: bo
         st.caption("No proposal scenario yet, so nothing is reallocated. Mark a scenario as "
                    "the proposal on the Reallocate tab.")
     else:
-        st.caption(f"Reallocation comes from the proposal scenario '{proposal.name}'.")
+        st.caption(f"Reallocation comes from the proposal scenario '{md(proposal.name)}'.")
     table = {
         "One-time costs": [r.one_time_costs for r in rows],
         "Recurring costs": [r.recurring_costs for r in rows],

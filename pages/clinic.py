@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import ctx, feedback_thread, page_title, require_team
+from pages.common import ctx, feedback_thread, md, page_title, require_team
 from toolkit import clinic
 from toolkit.store import StoreError
 
@@ -34,7 +34,7 @@ with st.form(f"feedback:{team.id}:{sent}"):
             st.session_state[f"feedback_sent:{team.id}"] = sent + 1
             st.rerun()
         except (clinic.FeedbackError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 if flash := st.session_state.pop("clinic_flash", None):
     st.success(flash)
 
@@ -51,7 +51,7 @@ with st.form(f"rating:{team.id}"):
             clinic.rate(c.store, c.actor, team.id, tool, rating, note)
             st.rerun()
         except (clinic.FeedbackError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 if summary.ratings:
     st.dataframe([{"Part": names.get(t, t), "Rating": clinic.RATINGS[r["rating"]],
                    "Summary": r["summary"], "By": r["author"]}

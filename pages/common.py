@@ -123,7 +123,7 @@ def page_title(title: str, team: Team | None = None, *, feedback_on: str | None 
     if team is not None and ctx().is_facilitator:
         mode = ("Read-only: turn on “Edit the team's work” in the sidebar to change it."
                 if ctx().actor.read_only else "Editing is on: your changes save to the team.")
-        st.caption(f"Viewing the work of team {team.city or team.slug}. {mode} "
+        st.caption(f"Viewing the work of team {md(team.city or team.slug)}. {mode} "
                    "Pick another team in the sidebar.")
 
 
@@ -409,7 +409,7 @@ def autosave(widget, model: type[BaseModel], field: str, team_id: int, label: st
     note = st.session_state.get("field_notes", {}).get(key)
     if note:
         kind, message, draft = note
-        st.error(message, icon=":material/error:")
+        st.error(md(message), icon=":material/error:")
         if kind in ("conflict", "lost") and draft not in (None, ""):
             _draft_box(model, field, team_id, labels, draft, disabled=disabled,
                        max_chars=kwargs.get("max_chars"),
@@ -594,7 +594,7 @@ def _on_rows_change(model, team_id, field, key, items, to_row, from_row, what,
 def show_flash() -> None:
     """A refused save's message, shown once on the next run."""
     if message := st.session_state.pop("flash_error", None):
-        st.error(message, icon=":material/sync_problem:")
+        st.error(md(message), icon=":material/sync_problem:")
     show_unsaved(signed_in=True)
 
 
@@ -603,7 +603,7 @@ def saved_caption(saved: Saved) -> None:
         st.caption("Nothing saved yet. Each change is saved as soon as you leave the field.")
     else:
         at = saved.saved_at.astimezone(dt.UTC)
-        st.caption(f"All changes saved. Last saved by {saved.saved_by} at {at:%H:%M} UTC "
+        st.caption(f"All changes saved. Last saved by {md(saved.saved_by)} at {at:%H:%M} UTC "
                    f"(version {saved.version}).")
 
 
@@ -624,7 +624,7 @@ def history_panel(model: type[BaseModel], team_id: int, what: str,
             if describe:
                 body = c.store.revision_body(c.actor, team_id, model, rev.id)
                 text += f": {describe(body)}"
-            left.write(text + note)
+            left.markdown(md(text + note))
             current = st.session_state[_base_key(model, team_id)]
             if rev.version != current.version and c.actor.can_write(team_id) and right.button(
                     "Restore", key=f"restore:{model.KIND}:{rev.id}"):
@@ -648,10 +648,10 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                  + (f" › {item['item']}" if item["item"] else "")
                  + (" (resolved)" if item["status"] == "resolved" else ""))
         with st.container(border=True):
-            st.markdown(f"**{label}** · {item['author']}, {item['created_at'][:16]} UTC")
+            st.markdown(f"**{md(label)}** · {md(item['author'])}, {item['created_at'][:16]} UTC")
             st.text(item["text"])
             for r in item["replies"]:
-                st.caption(f"Reply from {r['author']}, {r['created_at'][:16]} UTC")
+                st.caption(f"Reply from {md(r['author'])}, {r['created_at'][:16]} UTC")
                 st.text(r["text"])
             # A fresh form after each reply sent; one the database refused keeps the text.
             sent = st.session_state.get(f"replies_sent:{item['id']}", 0)
@@ -675,7 +675,7 @@ def feedback_thread(items: list[dict], team_id: int, *, key: str) -> None:
                             "open" if item["status"] == "resolved" else "resolved")
                         st.rerun()
                 except (clinic.FeedbackError, StoreError) as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
 
 
 WATCH_SECONDS = 20
@@ -720,9 +720,9 @@ def countdown(workshop_id: int) -> None:
         label, ends_at = timer
         left = int((ends_at - utcnow()).total_seconds())
         if left <= 0:
-            st.warning(f"{label}: time is up.", icon=":material/timer_off:")
+            st.warning(f"{md(label)}: time is up.", icon=":material/timer_off:")
         else:
-            st.info(f"{label}: {left // 60}:{left % 60:02d} left", icon=":material/timer:")
+            st.info(f"{md(label)}: {left // 60}:{left % 60:02d} left", icon=":material/timer:")
 
     _tick()
 

@@ -134,7 +134,7 @@ def grid_figure(placements: list[eg.Placement]) -> go.Figure:
             name=info.advice, text=[str(p.number) for p in points], textposition="top right",
             textfont=dict(size=13, color="#1B1F24"),
             # Plotly reads a little HTML in hover text: names are escaped so they print as typed.
-            hovertext=[html.escape(f"{p.number}. {p.group.name}") for p in points],
+            hovertext=[html.escape(f"{p.number}. {p.group.name}", quote=False) for p in points],
             hoverinfo="text",
             marker=dict(symbol=info.symbol, size=15, color="#0B4F8A",
                         line=dict(width=1.5, color="#1B1F24"))))
@@ -541,7 +541,7 @@ with tabs[5]:
     st.caption(eng.inclusion_source)
     online = eg.online_only_warning(plan, eng)
     if online:
-        st.warning(online.message, icon=":material/wifi_off:")
+        st.warning(md(online.message), icon=":material/wifi_off:")
     offered = [b for b in eng.inclusion_barriers
                if b.id not in {r.barrier_id for r in plan.inclusion}]
     if can_edit and offered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,7 @@ from pages.common import (
     ctx,
     edit_rows,
     load_for_editing,
+    md,
     page_title,
     require_team,
 )
@@ -119,7 +121,7 @@ with check_tab:
                                    if value_rows is not None else [])
                          if not pd.isna(r["Actual value"])])
         except ValueError as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {md(exc)}")
         else:
             if edit_rows(fu.FollowUp, team.id, "check_ins", upserts=[check_in],
                          what="check-in"):
@@ -130,8 +132,8 @@ with check_tab:
     if not followup.check_ins:
         st.caption("No check-ins yet.")
     for ci in reversed(followup.ordered()):
-        with st.expander(f"{ci.label or 'Check-in'}, {ci.date:%b %d, %Y} "
-                         f"(recorded by {ci.recorded_by or 'the team'})"):
+        with st.expander(f"{md(ci.label) or 'Check-in'}, {ci.date:%b %d, %Y} "
+                         f"(recorded by {md(ci.recorded_by) or 'the team'})"):
             if plan is not None:
                 st.dataframe(pd.DataFrame(
                     [{"Milestone": r.milestone.name, "Reported": fu.STATUS_LABELS[r.reported],
@@ -150,7 +152,7 @@ with progress_tab:
     else:
         for s in fu.measure_series(plan, followup):
             m = s.measure
-            st.subheader(m.name)
+            st.subheader(md(m.name))
             if s.points:
                 fig = go.Figure()
                 xs = [p.on for p in s.points]
@@ -168,9 +170,10 @@ with progress_tab:
                                                  name=f"{name} ({fu.num(value)})",
                                                  line={"dash": dash}))
                 fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                                  yaxis_title=m.unit, legend={"orientation": "h"})
+                                  yaxis_title=html.escape(m.unit, quote=False),
+                                  legend={"orientation": "h"})
                 st.plotly_chart(fig, width="stretch", key=f"chart:{m.id}")
-            st.caption("Text version: " + fu.series_in_words(s))
+            st.caption("Text version: " + md(fu.series_in_words(s)))
 
         st.header("Milestones planned and actual")
         latest = followup.latest
@@ -237,7 +240,7 @@ with webinar_tab:
         attended = {w.id: c.store.attendance(c.actor, w.id).get(team.id) for w in webinars}
         for w in webinars:
             with st.container(border=True):
-                st.subheader(w.title)
+                st.subheader(md(w.title))
                 st.write(fu.when(w))
                 if w.agenda:
                     st.text(w.agenda)

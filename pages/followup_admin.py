@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.common import ctx, edit_rows, load_for_editing, page_title
+from pages.common import ctx, edit_rows, load_for_editing, md, page_title
 from toolkit import followup as fu
 from toolkit.store import StoreError
 
@@ -51,7 +52,7 @@ with sched_tab:
                                    duration_minutes=int(duration), agenda=agenda,
                                    join_link=link)
         except StoreError as exc:
-            st.error(f"Not scheduled: {exc}")
+            st.error(f"Not scheduled: {md(exc)}")
         else:
             st.rerun()
 
@@ -66,7 +67,7 @@ with sched_tab:
             mime="text/calendar", icon=":material/calendar_month:")
     for w in webinars:
         with st.container(border=True):
-            st.subheader(w.title)
+            st.subheader(md(w.title))
             st.write(f"{fu.when(w)} · {counts.get(w.id, 0)} of {len(teams)} teams attended")
             if w.agenda:
                 st.text(w.agenda)
@@ -90,7 +91,7 @@ with attend_tab:
                               format_func=lambda w: f"{w.title} ({fu.when(w)})")
         present = c.store.attendance(c.actor, chosen.id)
         for t in teams:
-            value = st.checkbox(t.city or t.slug, value=present.get(t.id, False),
+            value = st.checkbox(md(t.city or t.slug), value=present.get(t.id, False),
                                 key=f"att:{chosen.id}:{t.id}")
             if value != present.get(t.id, False):
                 c.store.set_attendance(c.actor, chosen.id, t.id, value)
@@ -109,12 +110,13 @@ with queue_tab:
         st.caption("No requests yet.")
     experts = sorted({e.name for e in c.store.guide_search(c.actor, limit=200).entries})
     for t, r in queue:
-        with st.expander(f"{t.city or t.slug}: {r.topic} · {fu.URGENCY_LABELS[r.urgency]} · "
+        with st.expander(f"{md(t.city or t.slug)}: {md(r.topic)} · "
+                         f"{fu.URGENCY_LABELS[r.urgency]} · "
                          f"{fu.REQUEST_STATUS_LABELS[r.status]}", expanded=r.status == "new"):
             st.text(r.details or "No details given.")
-            st.caption(f"Asked by {r.requested_by or 'the team'} on "
-                       f"{r.requested_on or 'an unknown day'}. Preferred times: "
-                       f"{r.preferred_times or 'any'}.")
+            st.caption(md(f"Asked by {r.requested_by or 'the team'} on "
+                          f"{r.requested_on or 'an unknown day'}. Preferred times: "
+                          f"{r.preferred_times or 'any'}."))
             with st.form(f"req:{t.id}:{r.id}"):
                 a, b = st.columns(2)
                 status = a.selectbox("Status", list(fu.REQUEST_STATUS_LABELS),
@@ -123,7 +125,7 @@ with queue_tab:
                 assigned = b.text_input("Assigned to", value=r.assigned_to, max_chars=160,
                                         help="A facilitator's name or a guidebook expert.")
                 if experts:
-                    st.caption("Experts in the guidebook: " + ", ".join(experts[:15]))
+                    st.caption("Experts in the guidebook: " + md(", ".join(experts[:15])))
                 notes = st.text_area("Notes", value=r.notes, max_chars=2000)
                 if st.form_submit_button("Save"):
                     edit_rows(fu.FollowUp, t.id, "requests", what="request", upserts=[
@@ -148,10 +150,10 @@ with cohort_tab:
         st.caption("No blockers reported yet.")
     else:
         words = fu.common_blockers(blockers)
-        st.write("Words that come up most: " + ", ".join(f"{w} ({n})" for w, n in words))
+        st.write("Words that come up most: " + md(", ".join(f"{w} ({n})" for w, n in words)))
         for p in progress:
             if p.latest and p.latest.blockers:
-                st.markdown(f"**{names[p.team_id]}**")
+                st.markdown(f"**{md(names[p.team_id])}**")
                 st.text(p.latest.blockers)
     st.subheader("How far measures have moved")
     points = [(names[p.team_id], s.measure.name, s.percent_of_way) for p in progress
@@ -160,7 +162,7 @@ with cohort_tab:
         st.caption("No measure has an actual value yet.")
     else:
         fig = go.Figure(go.Bar(
-            y=[f"{team} · {name[:40]}" for team, name, _ in points],
+            y=[html.escape(f"{team} · {name[:40]}", quote=False) for team, name, _ in points],
             x=[v for _, _, v in points], orientation="h",
             text=[f"{v:.0f}%" for _, _, v in points], textposition="outside"))
         fig.add_vline(x=0, line_dash="dot", annotation_text="Baseline")
@@ -169,5 +171,5 @@ with cohort_tab:
                           "from baseline to target", yaxis={"autorange": "reversed"},
                           margin={"l": 10, "r": 10, "t": 30, "b": 10})
         st.plotly_chart(fig, width="stretch")
-        st.caption("Text version: " + "; ".join(f"{team}, {name}: {v:.0f}% of the way"
-                                                 for team, name, v in points) + ".")
+        st.caption("Text version: " + md("; ".join(f"{team}, {name}: {v:.0f}% of the way"
+                                                    for team, name, v in points) + "."))

@@ -350,7 +350,7 @@ with tabs[3]:
                       + ("It is listed for every team." if added.status == "approved" else
                          "Your team sees it now; other teams will after a facilitator "
                          "approves it."))
-    st.header(f"Entries added by {team.city or team.slug}")
+    st.header(f"Entries added by {md(team.city or team.slug)}")
     mine = c.store.guide_search(c.actor, contributed_by=team.id, statuses=GUIDE_STATUSES,
                                 limit=200)
     if not mine.entries:
@@ -411,7 +411,7 @@ if is_facilitator:
             done = st.session_state.setdefault("gb_imported", {})
             try:
                 report = done.get(upload.file_id) or gb.check_imported(
-                    c.store, c.actor, gb.import_csv(upload.getvalue()))
+                    c.store, c.actor, gb.import_csv(upload.getvalue(), upload.name))
             except gb.CsvImportError as exc:
                 st.error(md(exc), icon=":material/error:")
                 report = None

@@ -24,7 +24,7 @@ labels = ws.FIELD_LABELS
 profile = load_for_editing(ws.TeamProfile, team.id)
 initiative = load_for_editing(ws.Initiative, team.id)
 
-page_title(f"{profile.body.city or team.slug}: team home", team, feedback_on="home")
+page_title(f"{md(profile.body.city or team.slug)}: team home", team, feedback_on="home")
 st.write(
     "Start here. Name the one priority initiative your city brought to the Institute. "
     "The five tools build on it, and it opens your Blueprint. Changes save as soon as you "

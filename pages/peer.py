@@ -4,7 +4,7 @@ record what your team takes from the feedback it received."""
 import streamlit as st
 
 from exports import blueprint
-from pages.common import built_on_click, countdown, ctx, page_title, require_team
+from pages.common import built_on_click, countdown, ctx, md, page_title, require_team
 from toolkit import peer
 from toolkit.store import StoreError
 
@@ -20,15 +20,15 @@ if view is None:
     st.info("No peer round is open. The facilitator opens one during the workshop.")
     st.stop()
 
-st.header(f"Your review: {view.round['name']}")
+st.header(f"Your review: {md(view.round['name'])}")
 for review in view.giving:
     other = c.store.get_team(c.actor, review["reviewed_team_id"])
     bp = blueprint.gather(c.store, c.actor, other.id)
-    st.subheader(f"{other.city}, {other.state}".strip(", "))
-    st.markdown("**Initiative:** " + (bp.initiative.title or "not named yet").replace("*", "\\*"))
+    st.subheader(md(f"{other.city}, {other.state}".strip(", ")))
+    st.markdown("**Initiative:** " + md(bp.initiative.title or "not named yet"))
     st.text(bp.initiative.goal or "No goal written yet.")
     st.text(bp.initiative.problem or "No problem statement yet.")
-    st.download_button(f"Download {other.city}'s Blueprint (PDF)",
+    st.download_button(f"Download {md(other.city)}'s Blueprint (PDF)",
                        # Gathered again on click: the read ends with the round.
                        data=built_on_click(lambda store, actor, team_id=other.id:
                                            blueprint.render_pdf(blueprint.gather(
@@ -46,9 +46,9 @@ for review in view.giving:
             try:
                 peer.save_review(c.store, c.actor, view.round["id"], other.id,
                                  strong=strong, questions=questions, suggestion=suggestion)
-                st.success(f"Saved. {other.city} can read it now.")
+                st.success(f"Saved. {md(other.city)} can read it now.")
             except (peer.PeerError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))
 
 st.header("Feedback your team received")
 received = [r for r in view.receiving if r["saved_at"]]
@@ -71,4 +71,4 @@ for review in received:
                                        review["reviewer_team_id"], takeaway)
                     st.success("Saved.")
                 except (peer.PeerError, StoreError) as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pages.common import countdown, ctx
+from pages.common import countdown, ctx, md
 from toolkit import peer
 from toolkit.store import StoreError, utcnow
 
@@ -16,7 +16,7 @@ if not workshops:
     st.stop()
 workshop = workshops[-1]
 teams = c.store.list_teams(c.actor, workshop.id)
-names = {t.id: f"{t.city}, {t.state}".strip(", ") for t in teams}
+names = {t.id: f"{t.city}, {t.state}".strip(", ") for t in teams}  # plain text
 
 st.header("Timer")
 countdown(workshop.id)
@@ -42,7 +42,7 @@ rounds = c.store.peer_rounds(c.actor, workshop.id)
 current = next((r for r in rounds if r["status"] == "open"), None)
 st.header("The round")
 if current:
-    st.success(f"Open: {current['name']}. Each team sees only the case study it reviews.")
+    st.success(f"Open: {md(current['name'])}. Each team sees only the case study it reviews.")
     reviews = c.store.peer_reviews(c.actor, current["id"])
     st.dataframe([{"Reviewer": names.get(r["reviewer_team_id"], "?"),
                    "Reviews": names.get(r["reviewed_team_id"], "?"),
@@ -52,8 +52,8 @@ if current:
     with st.expander("Read the reviews"):
         for r in reviews:
             if r["saved_at"]:
-                st.markdown(f"**{names.get(r['reviewer_team_id'])} on "
-                            f"{names.get(r['reviewed_team_id'])}**")
+                st.markdown(f"**{md(names.get(r['reviewer_team_id']))} on "
+                            f"{md(names.get(r['reviewed_team_id']))}**")
                 st.text(f"Strong: {r['strong']}\nQuestions: {r['questions']}\n"
                         f"Suggestion: {r['suggestion']}\nTakeaway: {r['takeaway'] or '—'}")
     if st.button("Close the round"):
@@ -72,7 +72,7 @@ with st.form("new_round"):
                    format_func={"random": "Random ring", "chosen": "I choose"}.get)
     chosen = []
     for t in teams:
-        pick = st.selectbox(f"{names[t.id]} reviews", [None, *[o.id for o in teams
+        pick = st.selectbox(f"{md(names[t.id])} reviews", [None, *[o.id for o in teams
                                                                if o.id != t.id]],
                             format_func=lambda i: "(nobody, for a chosen round)" if i is None
                             else names[i], key=f"pair:{t.id}")
@@ -85,4 +85,4 @@ with st.form("new_round"):
             c.store.create_peer_round(c.actor, workshop.id, name.strip() or "Peer round", pairs)
             st.rerun()
         except (peer.PeerError, StoreError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))

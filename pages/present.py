@@ -17,7 +17,7 @@ workshop = workshops[-1]
 teams = c.store.list_teams(c.actor, workshop.id)
 choice = st.sidebar.radio("Show", ["cohort", *[t.id for t in teams]],
                           format_func=lambda v: "The cohort's progress" if v == "cohort"
-                          else next(f"{t.city}, {t.state}" for t in teams if t.id == v),
+                          else next(md(f"{t.city}, {t.state}") for t in teams if t.id == v),
                           key="present_choice")
 # Nothing on this page reads join codes or passwords: it is safe on a projector.
 st.markdown('<style>[data-testid="stMain"] .stMarkdown p, [data-testid="stMain"] '
@@ -25,20 +25,20 @@ st.markdown('<style>[data-testid="stMain"] .stMarkdown p, [data-testid="stMain"]
             unsafe_allow_html=True)  # fixed CSS for the main area only, never user data
 
 if choice == "cohort":
-    st.title(workshop.name)
+    st.title(md(workshop.name))
     rows = progress.cohort(c.store, c.actor, workshop.id)
     names = {"home": "Initiative", "assessment": "Assessment",
              **{t.id: t.name for t in ws.tools()}}
     for row in rows:
-        st.header(f"{row.team.city}, {row.team.state}".strip(", "))
+        st.header(md(f"{row.team.city}, {row.team.state}".strip(", ")))
         cols = st.columns(len(row.by_tool))
         for col, (tool, p) in zip(cols, row.by_tool.items(), strict=True):
             col.metric(names[tool], f"{round(p.share * 100)}%")
 else:
     bp = blueprint.gather(c.store, c.actor, choice)
     summary = brief.summarize(bp)
-    st.title(bp.place_name)
-    st.header(bp.initiative.title or "Initiative not named yet")
+    st.title(md(bp.place_name))
+    st.header(md(bp.initiative.title) or "Initiative not named yet")
     if bp.initiative.goal:
         st.text(bp.initiative.goal)
     if summary.money:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -18,6 +17,7 @@ from pages.common import (
     in_callback,
     keep_draft,
     load_for_editing,
+    md,
     page_title,
     require_team,
     show_draft,
@@ -49,7 +49,7 @@ with st.expander("How to use the questions, and how to score an answer"):
 
 def _plain(text: str) -> str:
     """User text shown through markdown without becoming markup, links, icons or maths."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])", r"\\\1", text)
+    return md(text)  # md() also breaks bare web addresses, which GFM would make links
 
 
 def _digest(value: object) -> str:
@@ -103,8 +103,8 @@ def _new_meeting_form(key: str) -> None:
                 meeting = qs.new_meeting(content, title=title, audience=audience,
                                          project=project, date=date)
             except (qs.QuestionTextError, ValidationError) as exc:
-                st.error(exc if isinstance(exc, qs.QuestionTextError)
-                         else editing.plain_validation_message(exc, qs.PLAN_LABELS))
+                st.error(md(exc if isinstance(exc, qs.QuestionTextError)
+                            else editing.plain_validation_message(exc, qs.PLAN_LABELS)))
             else:
                 st.session_state[f"q_meeting_pending:{team.id}"] = meeting.id
                 edit_rows(qs.QuestionsPlan, team.id, "meetings", upserts=[meeting],
@@ -283,7 +283,7 @@ def _prepare() -> None:
                     try:
                         _update_meeting(qs.add_questions(meeting, picked))
                     except qs.QuestionTextError as exc:
-                        st.error(str(exc))
+                        st.error(md(exc))
         with st.form(f"own_question:{meeting.id}", clear_on_submit=True):
             st.markdown("**Add a question of your own**")
             text = st.text_area("Your question", max_chars=300, height=80,
@@ -295,7 +295,7 @@ def _prepare() -> None:
                     own = qs.custom_question(text, strong)
                     updated = qs.add_questions(meeting, [own.id])
                 except qs.QuestionTextError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     if edit_rows(qs.QuestionsPlan, team.id, "custom_questions", upserts=[own],
                                  what="question"):
@@ -539,7 +539,7 @@ def _compare() -> None:
     if bars:
         st.subheader("Points by respondent")
         # Plotly reads a few HTML tags (links among them) in labels: names go in as text.
-        names = [html.escape(n) for n in _unique_names([t.respondent for t in bars])]
+        names = [html.escape(n, quote=False) for n in _unique_names([t.respondent for t in bars])]
         figure = go.Figure([
             go.Bar(name="Points possible", y=names, x=[t.possible for t in bars],
                    orientation="h", marker_color="#DCE5EF",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.common import hand_over_unsaved, server_key, show_unsaved
+from pages.common import hand_over_unsaved, md, server_key, show_unsaved
 from toolkit import auth
 from toolkit.store import Store, StoreUnavailable, db_path
 
@@ -48,7 +48,7 @@ with join_tab, st.form("join", enter_to_submit=True):
                 _finish(store, auth.sign_in_with_code(store, server_key(str(db_path())), code, name,
                                                  client))
             except auth.SignInError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             except StoreUnavailable as exc:
                 _cannot_save(exc)
 
@@ -61,6 +61,6 @@ with facilitator_tab, st.form("facilitator", enter_to_submit=True):
             try:
                 _finish(store, auth.sign_in_facilitator(store, password, fname, client))
             except auth.SignInError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             except StoreUnavailable as exc:
                 _cannot_save(exc)

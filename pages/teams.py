@@ -4,7 +4,7 @@ import streamlit as st
 
 from exports import blueprint
 from exports.cards import Card, join_cards
-from pages.common import built_on_click, ctx
+from pages.common import built_on_click, ctx, md
 from toolkit import auth
 from toolkit import workshop as ws
 from toolkit.store import Store, StoreError
@@ -35,7 +35,7 @@ def _new_workshop_form(title: str) -> None:
                                             ends_on=ends_on)
                     st.rerun()
                 except StoreError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
 
 
 workshops = c.store.list_workshops(c.actor)
@@ -51,8 +51,8 @@ if len(workshops) > 1:
 
 teams = c.store.list_teams(c.actor, workshop.id)
 if flash := st.session_state.pop("teams_flash", None):
-    st.success(flash)
-st.header(f"{len(teams)} teams in {workshop.name}")
+    st.success(md(flash))
+st.header(f"{len(teams)} teams in {md(workshop.name)}")
 show_codes = st.toggle("Show join codes", value=False,
                        help="Codes stay hidden so they are not shown on a projector by accident.")
 rows = []
@@ -70,7 +70,7 @@ if teams:
         st.caption("The old code stops working at once. People already signed in stay signed in.")
         if st.button("Issue a new code"):
             code = ws.new_join_code_for(c.store, c.actor, c.key, pick.id)
-            st.success(f"New join code for {pick.city}: {code}")
+            st.success(f"New join code for {md(pick.city)}: {code}")
 
 st.header("Every team's Blueprint")
 st.download_button(
@@ -89,7 +89,7 @@ if teams:
     unreadable = [card.city for card in cards if not card.code]
     if unreadable:
         st.warning("These teams need a new join code before a card can be printed: "
-                   + ", ".join(unreadable) + ".")
+                   + md(", ".join(unreadable)) + ".")
     st.download_button(
         f"Download {len(cards)} join cards (PDF, one page per team)",
         data=join_cards(workshop.name, address.strip() or "the address the facilitator gives",
@@ -110,7 +110,7 @@ if upload is not None:
                  for r in rows if r.profile.city.lower() in existing]
     rows = [r for r in rows if r.profile.city.lower() not in existing]
     for problem in problems:
-        st.error(problem)
+        st.error(md(problem))
     if rows:
         st.dataframe([{"Row": r.row, "City": r.profile.city, "State": r.profile.state,
                        "Population": r.profile.population, "Mayor": r.profile.mayor,
@@ -137,15 +137,15 @@ with st.form("invite", clear_on_submit=True):
     if st.form_submit_button("Create the invitation"):
         try:
             code = auth.create_invite(c.store, c.actor, c.key, role=role, name=invitee)
-            st.success(f"Invitation for {invitee.strip()}: code {code}. Give it to them in "
+            st.success(f"Invitation for {md(invitee.strip())}: code {code}. Give it to them in "
                        "person; it works until you withdraw it.")
         except auth.SignInError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 invites = [i for i in c.store.invites(c.actor) if not i["revoked_at"]]
 for invite in invites:
     left, right = st.columns([4, 1])
     code = auth.unseal(c.key, invite["sealed"]) if show_codes else "••••-••••-•••••"
-    left.write(f"{invite['name']}: {'Co-facilitator' if invite['role'] == 'facilitator' else 'Expert guest'}, code {code}")
+    left.write(f"{md(invite['name'])}: {'Co-facilitator' if invite['role'] == 'facilitator' else 'Expert guest'}, code {code}")
     if right.button("Withdraw", key=f"revoke:{invite['id']}"):
         ended = c.store.revoke_invite(c.actor, invite["id"])
         st.session_state["teams_flash"] = (
@@ -185,4 +185,4 @@ with st.form("add_team", clear_on_submit=True):
                     "You can show it again with 'Show join codes'.")
                 st.rerun()
             except (StoreError, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))

@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from pages.common import ctx, recheck_session
+from pages.common import ctx, md, recheck_session
 from toolkit import agenda, progress
 from toolkit import workshop as ws
 from toolkit.store import utcnow
@@ -21,7 +21,7 @@ if len(workshops) > 1:
     workshop = st.selectbox("Workshop", workshops, index=len(workshops) - 1,
                             format_func=lambda w: w.name)
 when = " to ".join(d.strftime("%B %d, %Y") for d in (workshop.starts_on, workshop.ends_on) if d)
-st.caption(" · ".join(x for x in (workshop.name, workshop.place, when) if x))
+st.caption(md(" · ".join(x for x in (workshop.name, workshop.place, when) if x)))
 
 names = {"home": "Initiative", "assessment": "Assessment",
          **{t.id: t.name for t in ws.tools()}}
@@ -111,4 +111,4 @@ if st.button("Save the agenda"):
         agenda.save(c.store, c.actor, workshop.id, rows)
         st.success("Agenda saved.")
     except agenda.AgendaError as exc:
-        st.error(str(exc))
+        st.error(md(exc))

@@ -15,3 +15,10 @@ def put(store, actor, team_id, body):
     """Save `body` as the team's newest version, whatever the demo already holds."""
     current = store.load(actor, team_id, type(body))
     return store.save(actor, team_id, body, base_version=current.version)
+
+
+def shown(text: str) -> str:
+    """What a person reads from a page's markdown: escapes and zero-width breaks taken out."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")

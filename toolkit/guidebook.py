@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from toolkit import content
+from toolkit import content, csvtext
 from toolkit import workshop as ws
 from toolkit.assessment import load_assessment
 from toolkit.content import ContentError, ContentFile, Strict
@@ -381,17 +381,17 @@ class NotACsvError(CsvImportError):
 
 
 class MissingColumnsError(CsvImportError):
-    def __init__(self, missing: list[str]):
+    def __init__(self, missing: list[str], filename: str = "The file"):
         self.missing = missing
         super().__init__(
-            "The file is missing these columns: " + ", ".join(missing) + ". The first row must "
+            f"{csvtext.quoted(filename)} is missing these columns: " + ", ".join(missing) + ". The first row must "
             "name the columns; download the export to see the layout.")
 
 
 class TooManyRowsError(CsvImportError):
-    def __init__(self, rows: int, limit: int = MAX_IMPORT_ROWS):
+    def __init__(self, rows: int, limit: int = MAX_IMPORT_ROWS, filename: str = "The file"):
         self.rows, self.limit = rows, limit
-        super().__init__(f"The file has {rows:,} entries; the limit is {limit:,} in one import. "
+        super().__init__(f"{csvtext.quoted(filename)} has {rows:,} entries; the limit is {limit:,} in one import. "
                          "Split it into smaller files.")
 
 
@@ -450,22 +450,13 @@ def all_entries(store: Store, actor: Actor, *, statuses: tuple[str, ...] = ("app
             return out
 
 
-def _decode(data: str | bytes) -> str:
+def _decode(data: str | bytes, filename: str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
-    if len(data) > MAX_IMPORT_BYTES:
-        raise CsvImportError(f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                             f"{MAX_IMPORT_BYTES // 1024 // 1024} MB. Split it into smaller files.")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise NotACsvError("This is not a CSV text file. Save the sheet as CSV (UTF-8) and "
-                           "try again.")
-    for encoding in ("utf-8-sig", "utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) \
-            else ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding).removeprefix("\ufeff")
-        except UnicodeDecodeError:
-            continue
-    raise NotACsvError("The file's characters could not be read. Save it as CSV (UTF-8).")
+    try:
+        return csvtext.decode(data, filename, max_bytes=MAX_IMPORT_BYTES)
+    except csvtext.NotCsvText as exc:
+        raise NotACsvError(str(exc)) from None
 
 
 def _column(header: str) -> str:
@@ -496,28 +487,32 @@ def _kind(text: str) -> str:
             "expert": "person", "city_leader": "person"}.get(folded, folded)
 
 
-def import_csv(text: str | bytes) -> ImportReport:
+def import_csv(text: str | bytes, filename: str = "The file") -> ImportReport:
     """Read a guidebook CSV: entries ready to add, and each row's problem with its number.
 
     Raises NotACsvError, MissingColumnsError or TooManyRowsError when the file as a whole
     cannot be used. Two rows for the same entry: the second is reported as a duplicate.
     Duplicates of entries already in the guidebook are found by `add_imported`.
     """
-    body = _decode(text)
+    body = _decode(text, filename)
     if not body.strip():
-        raise NotACsvError("The file is empty. Export the guidebook to see the layout.")
+        raise NotACsvError(f"{csvtext.quoted(filename)} is empty. Export the guidebook "
+                           "to see the layout.")
     try:
         dialect = csv.Sniffer().sniff(body[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(body, newline=""), dialect))
+    try:
+        rows = csvtext.rows(body, filename, dialect)
+    except csvtext.NotCsvText as exc:
+        raise NotACsvError(str(exc)) from None
     header = [_column(h) for h in rows[0]]
     data_rows = [(n, r) for n, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise MissingColumnsError(missing)
+        raise MissingColumnsError(missing, filename)
     if len(data_rows) > MAX_IMPORT_ROWS:
-        raise TooManyRowsError(len(data_rows))
+        raise TooManyRowsError(len(data_rows), filename=filename)
     report = ImportReport(ignored_columns=[rows[0][i] for i, h in enumerate(header)
                                            if h not in CSV_COLUMNS])
     seen: dict[str, int] = {}

@@ -21,6 +21,9 @@ SCHEMA_VERSION = 1
 TOOL_MODULES = ("toolkit.workshop", "toolkit.budget", "toolkit.assessment",
                 "toolkit.action_plan", "toolkit.questions", "toolkit.engagement")
 MAX_BYTES = 60 * 1024 * 1024
+# An exported file nests about six levels deep; far deeper is not a Blueprint file, and
+# Python's JSON reader would run out of stack on it.
+MAX_DEPTH = 32
 
 
 class PortableError(Exception):
@@ -44,6 +47,23 @@ def document_models() -> dict[str, type[ws.Document]]:
     return found
 
 
+class SkippedRow(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    row: int
+    reason: str
+    detail: str = ""
+
+
+class BudgetDetails(BaseModel):
+    """What the importer said about the file; typed, because the budget page reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+    mapping: dict[str, str | None] = Field(default_factory=dict)
+    skipped: list[SkippedRow] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    counts: dict[str, int | dict[str, int]] = Field(default_factory=dict)
+
+
 class PortableBudget(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: str
@@ -52,7 +72,7 @@ class PortableBudget(BaseModel):
     amount_column: str
     year: str | None = None
     expenses_only: bool = False
-    details: dict[str, Any] = Field(default_factory=dict)
+    details: BudgetDetails = Field(default_factory=BudgetDetails)
     # row, department, division, category, fund, year, amount in cents, amount missing
     lines: list[tuple[int, str, str, str, str, str, int, bool]]
 
@@ -102,6 +122,19 @@ def _where(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                children = value.values() if isinstance(value, dict) else value
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 def parse(raw: bytes | str) -> tuple[PortableFile, dict[str, ws.Document]]:
     """Check a file completely before anything is written; raise PortableError if not."""
     if isinstance(raw, bytes):
@@ -113,11 +146,21 @@ def parse(raw: bytes | str) -> tuple[PortableFile, dict[str, ws.Document]]:
         except UnicodeDecodeError:
             raise PortableError("The file is not text (UTF-8). Choose the .json file that "
                                 "ISC Blueprint exported.") from None
+    if not raw.strip():
+        raise PortableError("The file is empty. Choose the .json file that ISC Blueprint "
+                            "exported.")
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise PortableError(f"The file is not valid JSON (line {exc.lineno}, column "
-                            f"{exc.colno}: {exc.msg}).") from None
+                            f"{exc.colno}: {exc.msg}). Choose the .json file that ISC "
+                            "Blueprint exported.") from None
+    except RecursionError:
+        data = None  # nested beyond the stack: refused just below
+    if data is None or _depth(data) > MAX_DEPTH:
+        raise PortableError(f"The file nests its data more than {MAX_DEPTH} levels deep, so "
+                            "it is not an ISC Blueprint file. Choose the .json file that "
+                            "ISC Blueprint exported.")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise PortableError("This is not an ISC Blueprint file: its 'schema' field is not "
                             f"'{SCHEMA}'.")
@@ -149,12 +192,23 @@ def parse(raw: bytes | str) -> tuple[PortableFile, dict[str, ws.Document]]:
     return parsed, documents
 
 
+def other_team_warning(parsed: PortableFile, team: Team) -> str | None:
+    """A plain warning when a file about to replace a team's work came from another team."""
+    if parsed.team.slug == team.slug:
+        return None
+    return (f"This file holds the work of team '{parsed.team.slug}', not of your team "
+            f"('{team.slug}'). Restoring it puts that team's work, city name included, in "
+            "place of yours. Go on only if that is what you mean to do.")
+
+
 def import_team(store: Store, actor: Actor, key: bytes, raw: bytes | str, *, workshop_id: int,
                 into_team_id: int | None = None) -> tuple[Team, str | None]:
     """Restore a file into a new team (returns its join code) or over an existing team's work
     (after the person confirmed; every replaced document keeps its history)."""
     parsed, documents = parse(raw)
     profile = documents.get("profile") or ws.TeamProfile(city=parsed.team.slug)
+    if not profile.city:  # a new team needs a name; the file's short name is the best one
+        profile = profile.model_copy(update={"city": parsed.team.slug})
     code = None
     if into_team_id is None:
         team, code = ws.add_team(store, actor, key, workshop_id=workshop_id, profile=profile,
@@ -167,7 +221,8 @@ def import_team(store: Store, actor: Actor, key: bytes, raw: bytes | str, *, wor
         if current.body != document:
             store.save(actor, team.id, document, base_version=current.version)
     if parsed.budget is not None:
-        meta = parsed.budget.model_dump(exclude={"lines"})
+        meta = parsed.budget.model_dump(exclude={"lines", "details"})
+        meta["details"] = parsed.budget.details.model_dump(exclude_unset=True)
         lines = [tuple(line) for line in parsed.budget.lines]
         store.save_budget_import(actor, team.id, meta=meta, lines=lines)
     return store.get_team(actor, team.id), code

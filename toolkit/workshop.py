@@ -189,6 +189,7 @@ def team_overview(store: Store, actor: Actor, team: Team) -> TeamOverview:
 
 TEAM_CSV_COLUMNS = ("city", "state", "population", "mayor", "priority area")
 TEAM_CSV_MAX_ROWS = 200
+TEAM_CSV_MAX_BYTES = 1024 * 1024  # 200 rows of five short columns fit in a few KB
 
 
 @dataclass(frozen=True)
@@ -205,15 +206,13 @@ def parse_teams_csv(data: bytes, filename: str = "teams.csv"
     Columns (any order, any case): city (required), state, population, mayor, priority area
     (an area's name or short name; blank is allowed).
     """
-    import csv
-    import io
+    from toolkit import csvtext
 
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+        rows = csvtext.rows(csvtext.decode(data, filename, max_bytes=TEAM_CSV_MAX_BYTES),
+                            filename)
+    except csvtext.NotCsvText as exc:
+        return [], [str(exc)]
     if not rows or not any(cell.strip() for cell in rows[0]):
         return [], [f"{filename} is empty. Put the column names in the first row: "
                     + ", ".join(TEAM_CSV_COLUMNS) + "."]
