@@ -1,5 +1,7 @@
 """Actors and small helpers the tests share."""
 
+import re
+
 from toolkit.store import Actor
 
 
@@ -21,4 +23,9 @@ def shown(text: str) -> str:
     """What a person reads from a page's markdown: escapes and zero-width breaks taken out."""
     import re
 
+    return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
+
+
+def as_read(text: str) -> str:
+    """Markdown the pages escaped (pages.common.md), as a person reads it on screen."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")

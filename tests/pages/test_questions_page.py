@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import member
+from tests.helpers import as_read, member
 from toolkit import auth
 from toolkit import questions as qs
 from toolkit.store import SYSTEM
@@ -39,7 +39,7 @@ def _click(at: AppTest, label: str) -> AppTest:
 
 def _shown(at: AppTest) -> str:
     # The page escapes user text for markdown; read it the way a person sees it.
-    return " ".join(m.value for m in at.markdown).replace("\\", "")
+    return as_read(" ".join(m.value for m in at.markdown))
 
 
 def _plan(store, team) -> qs.QuestionsPlan:

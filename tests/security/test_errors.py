@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pages import common
+from tests.helpers import as_read
 from tests.security.test_pages_access import MEMBER_PAGES, _text
 from toolkit import auth
 
@@ -105,6 +106,6 @@ def test_a_save_that_fails_shows_the_same_plain_message(store, key, world, monke
     with caplog.at_level(logging.ERROR, logger="isc.app"):
         next(w for w in at.text_input if w.label == "Initiative title").input("New").run()
     assert not at.exception
-    assert MESSAGE in [e.value for e in at.error]
+    assert MESSAGE in [as_read(e.value) for e in at.error]
     assert "secret_internals" not in _text(at)
     assert any(INTERNALS in (r.exc_text or "") for r in caplog.records)
