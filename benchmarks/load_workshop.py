@@ -235,7 +235,7 @@ async def drive(url: str, pid: int, members, staff, args, figures: Figures) -> d
     tasks += [facilitator(url, token, deadline, figures) for token in staff]
     await asyncio.gather(*tasks)
     cpu_share = (_cpu_seconds(pid) - cpu_start) / (time.monotonic() - start)
-    peak = max(kb for _, kb in figures.memory)
+    peak = max(kb for at, kb in figures.memory if at >= start)
     closed = time.monotonic()
     await asyncio.sleep(args.settle)  # Streamlit keeps a closed session for its TTL
     after = _rss_kb(pid)
@@ -282,13 +282,22 @@ def main() -> int:
     parser.add_argument("--ramp", type=float, default=30.0, help="seconds for everyone to arrive")
     parser.add_argument("--think", type=float, default=10.0,
                         help="mean seconds a person pauses between actions")
-    parser.add_argument("--settle", type=float, default=150.0,
-                        help="seconds to wait after closing before measuring memory (Streamlit "
-                             "keeps a closed session for server.disconnectedSessionTTL)")
+    parser.add_argument("--session-ttl", type=int, default=60,
+                        help="seconds the server keeps a closed session (the app's setting is "
+                             "30 minutes, for sleeping laptops; shorter here so the run can see "
+                             "memory come back)")
+    parser.add_argument("--settle", type=float, default=None,
+                        help="seconds to wait after closing before measuring memory "
+                             "(default: the session TTL plus 30)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="run the hour again on the same server, to see whether memory "
+                             "given back by closed sessions is reused")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if args.minutes * 60 + args.ramp > 3600:
         parser.error("keep a run under an hour")
+    if args.settle is None:
+        args.settle = args.session_ttl + 30
 
     tmp = Path(tempfile.mkdtemp(prefix="isc-load-"))
     db = tmp / "isc.db"
@@ -298,7 +307,8 @@ def main() -> int:
     log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.disconnectedSessionTTL", str(args.session_ttl)],
         cwd=ROOT, env={**os.environ, "ISC_DB": str(db)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     figures = Figures()
@@ -312,7 +322,9 @@ def main() -> int:
         print(f"Server pid {server.pid} on {url}; {len(members)} people and {len(staff)} "
               f"facilitators for {args.minutes:g} min after a {args.ramp:g} s ramp ...",
               flush=True)
-        memory = asyncio.run(drive(url, server.pid, members, staff, args, figures))
+        rounds = [asyncio.run(drive(url, server.pid, members, staff, args, figures))
+                  for _ in range(args.rounds)]
+        memory = rounds[0]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -332,7 +344,9 @@ def main() -> int:
                       "per_session": round((memory["peak_kb"] - memory["before_kb"])
                                            / 1024 / sessions, 2),
                       "after_close": round(memory["after_kb"] / 1024),
-                      "waited_after_close_s": memory["waited_after_close_s"]},
+                      "waited_after_close_s": memory["waited_after_close_s"],
+                      "rounds": [{"peak": round(r["peak_kb"] / 1024),
+                                  "after_close": round(r["after_kb"] / 1024)} for r in rounds]},
         "server_cpu_cores_used": round(memory["server_cpu_share"], 2),
         "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end",
     }
@@ -344,6 +358,9 @@ def main() -> int:
     print(f"\nServer memory: {m['before']} MB before, {m['peak']} MB at peak "
           f"({m['per_session']} MB per session), {m['after_close']} MB "
           f"{m['waited_after_close_s']} s after the sessions closed")
+    for n, r in enumerate(m["rounds"][1:], start=2):
+        print(f"Round {n} on the same server: {r['peak']} MB at peak, {r['after_close']} MB "
+              "after the sessions closed")
     print(f"Server CPU: {report['server_cpu_cores_used']} cores busy on average "
           f"({report['machine']})")
     print(f"Errors: {len(figures.errors)}; edits checked against the database: "

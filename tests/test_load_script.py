@@ -13,7 +13,7 @@ def test_a_small_load_run_confirms_every_edit_and_exports(tmp_path):
     result = subprocess.run(
         [sys.executable, "benchmarks/load_workshop.py", "--teams", "2", "--people", "5",
          "--facilitators", "1", "--minutes", "0.25", "--ramp", "2", "--think", "1.5",
-         "--settle", "1", "--json", str(out)],
+         "--settle", "1", "--session-ttl", "5", "--rounds", "1", "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     figures = json.loads(out.read_text())
