@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint bench clean
+.PHONY: help run test lint bench load clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ bench: $(STAMP) ## Run the benchmarks and print their figures
 	$(BIN)/python benchmarks/budget_import.py
 	$(BIN)/python benchmarks/blueprint_export.py
 	$(BIN)/python benchmarks/guidebook_search.py
+
+load: $(STAMP) ## Run the workshop-hour load test (150 sessions; about 12 minutes)
+	$(BIN)/python benchmarks/load_workshop.py
 
 clean: ## Remove the virtual environment and caches (keeps data/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache
