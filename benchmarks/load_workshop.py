@@ -65,9 +65,13 @@ class Figures:
     confirmed: dict[tuple[int, str], str] = field(default_factory=dict)  # (team, label) -> text
     imports: dict[int, int] = field(default_factory=dict)  # team id -> imports confirmed
     memory: list[tuple[float, int]] = field(default_factory=list)
+    # The same timings per round, to show whether a second hour on one server is slower.
+    rounds: list[dict[str, list[float]]] = field(default_factory=list)
 
     def time(self, what: str, seconds: float) -> None:
         self.timings.setdefault(what, []).append(seconds)
+        if self.rounds:
+            self.rounds[-1].setdefault(what, []).append(seconds)
 
 
 def _free_port() -> int:
@@ -221,6 +225,7 @@ async def sample_memory(pid: int, figures: Figures, stop: asyncio.Event) -> None
 
 
 async def drive(url: str, pid: int, members, staff, args, figures: Figures) -> dict[str, int]:
+    figures.rounds.append({})
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_memory(pid, figures, stop))
     await asyncio.sleep(1.5)
@@ -271,6 +276,11 @@ def verify(db: Path, figures: Figures) -> list[str]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"count": len(values), "p50": round(statistics.median(values), 3),
+            "p95": round(percentile(values, 0.95), 3), "max": round(max(values), 3)}
 
 
 def main() -> int:
@@ -333,9 +343,9 @@ def main() -> int:
     sessions = len(members) + len(staff)
     report = {
         "sessions": sessions,
-        "timings": {what: {"count": len(v), "p50": round(statistics.median(v), 3),
-                           "p95": round(percentile(v, 0.95), 3), "max": round(max(v), 3)}
-                    for what, v in sorted(figures.timings.items())},
+        "timings": {what: summary(v) for what, v in sorted(figures.timings.items())},
+        "timings_per_round": [{what: summary(v) for what, v in sorted(r.items())}
+                              for r in figures.rounds],
         "errors": len(figures.errors),
         "lost_edits": len(problems),
         "edits_checked": len(figures.confirmed),
@@ -354,6 +364,12 @@ def main() -> int:
     print(f"{'what':28} {'count':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
     for what, t in report["timings"].items():
         print(f"{what:28} {t['count']:>6} {t['p50']:>7} {t['p95']:>7} {t['max']:>7}")
+    if len(report["timings_per_round"]) > 1:
+        for n, timings in enumerate(report["timings_per_round"], start=1):
+            print(f"  round {n}:")
+            for what, t in timings.items():
+                print(f"  {what:26} {t['count']:>6} {t['p50']:>7} {t['p95']:>7} "
+                      f"{t['max']:>7}")
     m = report["memory_mb"]
     print(f"\nServer memory: {m['before']} MB before, {m['peak']} MB at peak "
           f"({m['per_session']} MB per session), {m['after_close']} MB "

@@ -607,17 +607,29 @@ def saved_caption(saved: Saved) -> None:
                    f"(version {saved.version}).")
 
 
+HISTORY_SHOWN = 15  # earlier versions listed in a history panel
+
+
 def history_panel(model: type[BaseModel], team_id: int, what: str,
                   describe: Callable[[Any], str] | None = None) -> None:
-    """Earlier versions of a document, newest first, each restorable as a new version."""
+    """Earlier versions of a document, newest first, each restorable as a new version.
+
+    The list is read only while the panel is open: every save adds a version, and reading
+    them all on each edit made a busy team's page slower with every save."""
     c = ctx()
-    revisions = c.store.revisions(c.actor, team_id, model)
-    if len(revisions) < 2:
+    current = st.session_state[_base_key(model, team_id)]
+    if current.version < 2:  # each save is one version, so there is nothing earlier yet
         return
-    with st.expander(f"Earlier versions of the {what} ({len(revisions)} saves)"):
-        st.caption("Restoring makes an earlier version current again. Nothing is deleted: "
-                   "the version you replace stays in this list.")
-        for rev in revisions[:15]:
+    panel = st.expander(f"Earlier versions of the {what}", key=f"history:{model.KIND}:{team_id}",
+                        on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        shown = c.store.revisions(c.actor, team_id, model, limit=HISTORY_SHOWN)
+        st.caption(f"Version {current.version:,} is the current one; the latest {len(shown)} "
+                   "are listed. Restoring makes an earlier version current again. Nothing is "
+                   "deleted: the version you replace stays in this list.")
+        for rev in shown:
             left, right = st.columns([5, 1])
             note = " (restored from an earlier version)" if rev.restored_from else ""
             text = f"Version {rev.version}, saved by {rev.saved_by} at {rev.saved_at:%b %d %H:%M} UTC"
@@ -625,7 +637,6 @@ def history_panel(model: type[BaseModel], team_id: int, what: str,
                 body = c.store.revision_body(c.actor, team_id, model, rev.id)
                 text += f": {describe(body)}"
             left.markdown(md(text + note))
-            current = st.session_state[_base_key(model, team_id)]
             if rev.version != current.version and c.actor.can_write(team_id) and right.button(
                     "Restore", key=f"restore:{model.KIND}:{rev.id}"):
                 try:

@@ -933,13 +933,14 @@ class Store:
             (team_id, kind, version, text, now, actor.name, restored_from),
         )
 
-    def revisions(self, actor: Actor, team_id: int, model: type[BaseModel]) -> list[Revision]:
-        """Every saved version of a document, newest first."""
+    def revisions(self, actor: Actor, team_id: int, model: type[BaseModel],
+                  *, limit: int = -1) -> list[Revision]:
+        """The saved versions of a document, newest first: every one, or the latest `limit`."""
         self._may_read_private(actor, team_id)
         rows = self._all(
             "SELECT id, version, saved_at, saved_by, restored_from FROM revisions "
-            "WHERE team_id = ? AND kind = ? ORDER BY version DESC",
-            (team_id, kind_of(model)),
+            "WHERE team_id = ? AND kind = ? ORDER BY version DESC LIMIT ?",
+            (team_id, kind_of(model), limit),
         )
         return [
             Revision(r["id"], r["version"], _parse_time(r["saved_at"]), r["saved_by"],

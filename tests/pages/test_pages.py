@@ -211,6 +211,10 @@ def test_an_earlier_version_of_the_initiative_can_be_restored(store, team_token,
     at = _app(team_token)
     _input(at, "Initiative title").input("A worse title").run()
     assert store.load(SYSTEM, teams["riverton"].id, ws.Initiative).body.title == "A worse title"
+    # The panel reads the versions only while it is open.
+    assert not [b for b in at.button if b.label == "Restore"]
+    at.session_state[f"history:initiative:{teams['riverton'].id}"] = True
+    at.run()
     restore = [b for b in at.button if b.label == "Restore"]
     restore[-1].click().run()  # the oldest version: the demo's own title
     _ok(at)
