@@ -18,9 +18,11 @@ measures the server, and loopback keeps the measurement about it).
 
 It reports p50/p95/max of the time from leaving a field to the page confirming the save (the
 script run that saves and redraws), page loads, imports, exports and dashboard refreshes;
-every error; the server's memory before, at peak (per session) and after the sessions close
-and Streamlit lets go of them; and then checks the database: integrity, and that every edit
-the page confirmed is what is stored. Exit status 1 if anything failed.
+every error; the server's memory before (after one person has used each page once, so modules
+imported on first use are not counted per session), at peak (per session) and after the
+sessions close and Streamlit lets go of them, per round; and then checks the database:
+integrity, and that every edit the page confirmed is what is stored. Exit status 1 if
+anything failed.
 """
 
 from __future__ import annotations
@@ -215,6 +217,29 @@ async def facilitator(url: str, token: str, deadline: float, figures: Figures) -
         await client.close()
 
 
+async def warm_up(url: str, members, staff) -> None:
+    """Use every page and file the run uses once, so that modules the server imports on first
+    use (plotly, the importer, the PDF layout) count as its starting size, not per session."""
+    scratch = Figures()
+    team_id, _, token = members[0]
+    client = Client(url, token)
+    try:
+        await client.open()
+        await client.goto("")
+        await upload_budget(client, team_id, scratch)
+        await export_pdf(client, scratch)
+    finally:
+        await client.close()
+    client = Client(url, staff[0])
+    try:
+        await client.open()
+        await client.goto("")
+    finally:
+        await client.close()
+    if scratch.errors:
+        raise SystemExit("The warm-up failed: " + "; ".join(scratch.errors[:3]))
+
+
 async def sample_memory(pid: int, figures: Figures, stop: asyncio.Event) -> None:
     while not stop.is_set():
         figures.memory.append((time.monotonic(), _rss_kb(pid)))
@@ -332,6 +357,7 @@ def main() -> int:
         print(f"Server pid {server.pid} on {url}; {len(members)} people and {len(staff)} "
               f"facilitators for {args.minutes:g} min after a {args.ramp:g} s ramp ...",
               flush=True)
+        asyncio.run(warm_up(url, members, staff))
         rounds = [asyncio.run(drive(url, server.pid, members, staff, args, figures))
                   for _ in range(args.rounds)]
         memory = rounds[0]
