@@ -626,9 +626,10 @@ def history_panel(model: type[BaseModel], team_id: int, what: str,
         return
     with panel:
         shown = c.store.revisions(c.actor, team_id, model, limit=HISTORY_SHOWN)
-        st.caption(f"Version {current.version:,} is the current one; the latest {len(shown)} "
-                   "are listed. Restoring makes an earlier version current again. Nothing is "
-                   "deleted: the version you replace stays in this list.")
+        more = f"; the latest {len(shown)} are listed" if current.version > len(shown) else ""
+        st.caption(f"Version {current.version:,} is the current one{more}. Restoring makes an "
+                   "earlier version current again. Nothing is deleted: the version you replace "
+                   "stays in this list.")
         for rev in shown:
             left, right = st.columns([5, 1])
             note = " (restored from an earlier version)" if rev.restored_from else ""

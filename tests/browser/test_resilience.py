@@ -89,7 +89,7 @@ def _stored(server, slug: str, model=ws.Initiative):
         return store.load(SYSTEM, team.id, model)
 
 
-def _wait_stored(page, server, slug: str, check, model=ws.Initiative, timeout: float = 15):
+def _wait_stored(page, server, slug: str, check, model=ws.Initiative, timeout: float = 30):
     """Wait until the database holds what `check` expects (saves land after the click).
 
     Waits through the page, so Playwright keeps relaying a routed websocket meanwhile."""
