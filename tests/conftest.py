@@ -52,6 +52,18 @@ def teams(store, demo):
     return {t.slug: t for t in store.list_teams(SYSTEM)}
 
 
+@pytest.fixture
+def team_token(store, key, demo):
+    """Ana of Riverton, signed in."""
+    return auth.sign_in_team(store, key, demo["riverton"], "Ana").token
+
+
+@pytest.fixture
+def facilitator_token(store, demo):
+    """Fran, a facilitator, signed in."""
+    return auth.sign_in_facilitator(store, auth.ensure_facilitator_password(store), "Fran").token
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests skip without chromium, unless CI requires them (then they fail)."""
     if Path("/usr/bin/chromium").exists() or os.environ.get("ISC_REQUIRE_BROWSER"):

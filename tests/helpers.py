@@ -1,6 +1,9 @@
 """Actors and small helpers the tests share."""
 
 import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
 
 from toolkit.store import Actor
 
@@ -19,13 +22,23 @@ def put(store, actor, team_id, body):
     return store.save(actor, team_id, body, base_version=current.version)
 
 
-def shown(text: str) -> str:
-    """What a person reads from a page's markdown: escapes and zero-width breaks taken out."""
-    import re
-
-    return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
-
-
 def as_read(text: str) -> str:
-    """Markdown the pages escaped (pages.common.md), as a person reads it on screen."""
+    """Markdown the pages escaped (pages.common.md), as a person reads it on screen: escapes and
+    zero-width breaks taken out."""
     return re.sub(r"\\(.)", r"\1", text).replace("\u200b", "")
+
+
+shown = as_read
+
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(token: str, page: str) -> AppTest:
+    """A signed-in session (AppTest) on `page`, which ran without an exception."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["token"] = token
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

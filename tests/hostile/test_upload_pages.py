@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import shown
+from tests.helpers import open_page, shown
 from tests.hostile import battery, files
-from toolkit import auth, portable
+from toolkit import portable
 from toolkit.store import SYSTEM
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _page(token: str, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["token"] = token
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _upload(at: AppTest, key_start: str, name: str, data: bytes, mime: str) -> AppTest:
@@ -37,20 +27,9 @@ def _errors(at: AppTest) -> str:
     return " ".join(shown(e.value) for e in at.error)
 
 
-@pytest.fixture
-def team_token(store, key, demo):
-    return auth.sign_in_team(store, key, demo["riverton"], "Ana").token
-
-
-@pytest.fixture
-def facilitator_token(store, demo):
-    password = auth.ensure_facilitator_password(store)
-    return auth.sign_in_facilitator(store, password, "Fran").token
-
-
 def test_a_zip_bomb_on_the_budget_page_is_refused_and_the_budget_kept(store, teams, team_token):
     before = store.current_budget(SYSTEM, teams["riverton"].id)
-    at = _page(team_token, "pages/budget.py")
+    at = open_page(team_token, "pages/budget.py")
     _upload(at, "budget_upload", "bomb.xlsx", files.zip_bomb(60), "application/vnd.ms-excel")
     assert '"bomb.xlsx" would unpack to far more data than a budget needs' in _errors(at)
     assert not any(b.label == "Import this budget" for b in at.button)
@@ -58,7 +37,7 @@ def test_a_zip_bomb_on_the_budget_page_is_refused_and_the_budget_kept(store, tea
 
 
 def test_a_budget_file_named_with_markup_shows_its_name_as_text(store, teams, team_token):
-    at = _page(team_token, "pages/budget.py")
+    at = open_page(team_token, "pages/budget.py")
     name = "![x](http:203.0.113.9) <img src=x onerror=alert(1)>.pdf"
     _upload(at, "budget_upload", name, files.PDF, "application/pdf")
     assert f'"{name}" is a PDF document' in _errors(at)
@@ -67,7 +46,7 @@ def test_a_budget_file_named_with_markup_shows_its_name_as_text(store, teams, te
 
 def test_a_pdf_on_the_guidebook_import_is_refused_and_nothing_added(store, facilitator_token):
     before = store.guide_search(SYSTEM, limit=1).total
-    at = _page(facilitator_token, "pages/guidebook.py")
+    at = open_page(facilitator_token, "pages/guidebook.py")
     _upload(at, "gb_upload", "guide.csv", files.PDF, "text/csv")
     assert '"guide.csv" is a PDF document, not a CSV file' in _errors(at)
     assert store.guide_search(SYSTEM, limit=1).total == before
@@ -76,7 +55,7 @@ def test_a_pdf_on_the_guidebook_import_is_refused_and_nothing_added(store, facil
 def test_a_workbook_named_csv_on_the_teams_page_is_refused_and_no_team_added(
         store, facilitator_token):
     before = len(store.list_teams(SYSTEM))
-    at = _page(facilitator_token, "pages/teams.py")
+    at = open_page(facilitator_token, "pages/teams.py")
     _upload(at, "teams_csv", "teams.csv", files.XLSX, "text/csv")
     assert '"teams.csv" is an Excel workbook or a zip archive, not a CSV file' in _errors(at)
     assert not any(b.label.startswith("Add these") for b in at.button)
@@ -85,7 +64,7 @@ def test_a_workbook_named_csv_on_the_teams_page_is_refused_and_no_team_added(
 
 def test_a_utf16_teams_file_previews_with_its_accents_and_markup_as_text(store,
                                                                         facilitator_token):
-    at = _page(facilitator_token, "pages/teams.py")
+    at = open_page(facilitator_token, "pages/teams.py")
     data = f"city,state\nEspañola,NM\n\"{battery.IMG.replace(chr(34), chr(34) * 2)}\",OH\n"
     _upload(at, "teams_csv", "teams.csv", data.encode("utf-16"), "text/csv")
     assert _errors(at) == ""
@@ -99,7 +78,7 @@ def test_a_utf16_teams_file_previews_with_its_accents_and_markup_as_text(store,
 
 def test_a_deeply_nested_json_on_the_blueprint_page_is_refused(store, teams, team_token):
     before = store.document_bodies(SYSTEM, teams["riverton"].id)
-    at = _page(team_token, "pages/blueprint.py")
+    at = open_page(team_token, "pages/blueprint.py")
     _upload(at, "restore", "deep.json", b"[" * 100_000 + b"]" * 100_000, "application/json")
     assert "deep.json: The file nests its data more than 32 levels deep" in _errors(at)
     assert not at.checkbox
@@ -109,7 +88,7 @@ def test_a_deeply_nested_json_on_the_blueprint_page_is_refused(store, teams, tea
 def test_another_teams_json_is_flagged_on_the_blueprint_page_before_restoring(store, teams,
                                                                              team_token):
     raw = portable.dumps(portable.export_team(store, SYSTEM, teams["mesa-verde"].id))
-    at = _page(team_token, "pages/blueprint.py")
+    at = open_page(team_token, "pages/blueprint.py")
     _upload(at, "restore", "mesa.json", raw.encode(), "application/json")
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert "work of team 'mesa-verde', not of your team ('riverton')" in warnings

@@ -1,27 +1,14 @@
 """The follow-up pages through app.py: a team records a check-in; a facilitator runs webinars."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.helpers import shown
+from tests.helpers import open_page, shown
 from toolkit import auth
 from toolkit import followup as fu
 from toolkit.action_plan import demo_document as plan_demo
 from toolkit.store import SYSTEM
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _page(token: str, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["token"] = token
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture
@@ -41,7 +28,7 @@ def _button(at, label):
 
 
 def test_a_team_records_a_check_in_prefilled_from_its_plan_and_sees_it_listed(store, teams, riverton):
-    at = _page(riverton, "pages/followup.py")
+    at = open_page(riverton, "pages/followup.py")
     next(t for t in at.text_input if t.label == "Name of the check-in").input("May webinar")
     next(t for t in at.text_area if t.label == "Blockers").input("Hospital lawyers, still")
     _button(at, "Save check-in").click().run()
@@ -56,7 +43,7 @@ def test_a_team_records_a_check_in_prefilled_from_its_plan_and_sees_it_listed(st
 
 
 def test_the_progress_tab_draws_each_measure_with_a_text_version(store, teams, riverton):
-    at = _page(riverton, "pages/followup.py")  # the demo holds Riverton's check-ins
+    at = open_page(riverton, "pages/followup.py")  # the demo holds Riverton's check-ins
     assert len(at.get("plotly_chart")) >= 5
     words = " ".join(c.value for c in at.caption)
     assert "Text version: Gun homicides in the four East Side neighborhoods" in words
@@ -65,12 +52,12 @@ def test_the_progress_tab_draws_each_measure_with_a_text_version(store, teams, r
 
 def test_a_team_without_an_action_plan_is_told_what_to_do(store, key, demo):
     token = auth.sign_in_team(store, key, demo["lakeport"], "Lee").token
-    at = _page(token, "pages/followup.py")
+    at = open_page(token, "pages/followup.py")
     assert any("no action plan yet" in i.value for i in at.info)
 
 
 def test_a_facilitator_schedules_a_webinar_and_marks_attendance(store, teams, facilitator):
-    at = _page(facilitator, "pages/followup_admin.py")
+    at = open_page(facilitator, "pages/followup_admin.py")
     next(t for t in at.text_input if t.label == "Title").input("Measures, honestly")
     next(d for d in at.date_input if d.label == "Date").set_value(dt.date(2027, 5, 14))
     next(s for s in at.selectbox if s.label == "Time zone").set_value("America/Denver")
@@ -86,7 +73,7 @@ def test_a_facilitator_schedules_a_webinar_and_marks_attendance(store, teams, fa
 
 
 def test_a_link_that_is_not_https_is_refused_with_a_plain_message(store, teams, facilitator):
-    at = _page(facilitator, "pages/followup_admin.py")
+    at = open_page(facilitator, "pages/followup_admin.py")
     next(t for t in at.text_input if t.label == "Title").input("Bad link")
     next(t for t in at.text_input if t.label == "Join link").input("http://meet.example.org")
     _button(at, "Schedule webinar").click().run()

@@ -31,17 +31,6 @@ def _ok(at: AppTest) -> AppTest:
     return at
 
 
-@pytest.fixture
-def team_token(store, key, demo):
-    return auth.sign_in_team(store, key, demo["riverton"], "Ana").token
-
-
-@pytest.fixture
-def facilitator_token(store, demo):
-    password = auth.ensure_facilitator_password(store)
-    return auth.sign_in_facilitator(store, password, "Fran").token
-
-
 def _input(at: AppTest, label: str):
     return next(w for w in at.text_input if w.label == label)
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.elements.widgets import button
-from streamlit.testing.v1 import AppTest
 
+from tests.helpers import open_page
 from tests.security.conftest import B_MARK
 from toolkit import auth
 from toolkit.store import AccessDenied, utcnow
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
@@ -38,15 +35,6 @@ def downloads(monkeypatch) -> dict:
     return found
 
 
-def _page(token: str, page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["token"] = token
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _refused(data) -> None:
     with pytest.raises(AccessDenied, match="sign-in has ended|your own team"):
         data()
@@ -59,7 +47,7 @@ BLUEPRINT_FILES = ["riverton-blueprint.pdf", "riverton-brief.pdf", "riverton-blu
 def test_blueprint_files_are_built_for_a_live_session_and_refused_after_sign_out(
         store, key, world, downloads):
     token = auth.sign_in_with_code(store, key, world.codes["riverton"], "Bea").token
-    _page(token, "pages/blueprint.py")
+    open_page(token, "pages/blueprint.py")
     assert sorted(downloads) == sorted(BLUEPRINT_FILES)
     files = {name: data() for name, data in downloads.items()}
     assert files["riverton-blueprint.pdf"].startswith(b"%PDF")
@@ -74,7 +62,7 @@ def test_blueprint_files_are_built_for_a_live_session_and_refused_after_sign_out
 def test_blueprint_files_are_refused_once_the_session_has_expired(store, key, world,
                                                                   downloads, monkeypatch):
     token = auth.sign_in_with_code(store, key, world.codes["riverton"], "Bea").token
-    _page(token, "pages/blueprint.py")
+    open_page(token, "pages/blueprint.py")
     later = utcnow() + dt.timedelta(hours=auth.SESSION_HOURS, minutes=1)
     monkeypatch.setattr(auth, "utcnow", lambda: later)
     for data in downloads.values():
@@ -84,12 +72,12 @@ def test_blueprint_files_are_refused_once_the_session_has_expired(store, key, wo
 def test_after_signing_out_and_joining_another_team_the_old_buttons_give_nothing(
         store, key, world, downloads):
     bea = auth.sign_in_with_code(store, key, world.codes["riverton"], "Bea").token
-    at = _page(bea, "pages/blueprint.py")
+    at = open_page(bea, "pages/blueprint.py")
     old = dict(downloads)
     next(b for b in at.sidebar.button if b.label == "Sign out").click().run()
     downloads.clear()
     al = auth.sign_in_with_code(store, key, world.codes["lakeport"], "Al").token
-    _page(al, "pages/blueprint.py")
+    open_page(al, "pages/blueprint.py")
     for data in old.values():
         _refused(data)
     mine = downloads["lakeport-blueprint.json"]().decode()
@@ -100,7 +88,7 @@ def test_a_guests_download_stops_when_the_invitation_is_withdrawn(store, key, wo
                                                                   downloads):
     code = auth.create_invite(store, world.facilitator, key, role="guest", name="Dr. X")
     token = auth.sign_in_with_code(store, key, code, "Dr. X").token
-    _page(token, "pages/blueprint.py")
+    open_page(token, "pages/blueprint.py")
     pdf = next(d for name, d in downloads.items() if name.endswith("blueprint.pdf"))
     assert pdf().startswith(b"%PDF")
     store.revoke_invite(world.facilitator, store.invites(world.facilitator)[-1]["id"])
@@ -109,7 +97,7 @@ def test_a_guests_download_stops_when_the_invitation_is_withdrawn(store, key, wo
 
 def test_the_progress_report_rechecks_the_session(store, key, world, downloads):
     token = auth.sign_in_with_code(store, key, world.codes["riverton"], "Bea").token
-    _page(token, "pages/followup.py")
+    open_page(token, "pages/followup.py")
     report = downloads["riverton-progress-report.pdf"]
     assert report().startswith(b"%PDF")
     auth.sign_out(store, token)
@@ -119,7 +107,7 @@ def test_the_progress_report_rechecks_the_session(store, key, world, downloads):
 def test_a_reviewers_copy_of_the_case_study_ends_with_the_peer_round(store, key, world,
                                                                      downloads):
     token = auth.sign_in_with_code(store, key, world.codes["mesa-verde"], "Mo").token
-    _page(token, "pages/peer.py")
+    open_page(token, "pages/peer.py")
     case_study = downloads["riverton-blueprint.pdf"]
     assert case_study().startswith(b"%PDF")
     store.close_peer_round(world.facilitator, world.round_id)
@@ -128,7 +116,7 @@ def test_a_reviewers_copy_of_the_case_study_ends_with_the_peer_round(store, key,
 
 def test_the_zip_of_every_blueprint_needs_a_live_facilitator_session(store, world, downloads):
     token = auth.sign_in_facilitator(store, world.password, "Fran").token
-    _page(token, "pages/teams.py")
+    open_page(token, "pages/teams.py")
     zipped = next(d for name, d in downloads.items() if name.endswith("-blueprints.zip"))
     auth.sign_out(store, token)
     _refused(zipped)
