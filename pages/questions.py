@@ -577,7 +577,7 @@ def _compare() -> None:
         "Download the comparison (Excel)", data=lambda: eq.comparison_xlsx(section),
         file_name=f"{team.slug}-question-comparison.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table:",
+        icon=":material/table:", on_click="ignore",  # the click needs no rerun of the page
         help="Every meeting's questions, a comparison sheet with live totals, every answer "
              "with its notes, what to ask next and the key findings.")
 
