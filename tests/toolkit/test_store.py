@@ -43,6 +43,16 @@ def test_each_save_bumps_the_version_and_keeps_a_revision(store, teams):
     assert store.revision_body(ana, team.id, Notes, history[1].id) == Notes(items=["a"])
 
 
+def test_revisions_can_be_limited_to_the_latest(store, teams):
+    team = teams["riverton"]
+    ana = member(team)
+    version = 0
+    for n in range(5):
+        version = store.save(ana, team.id, Notes(items=[str(n)]), base_version=version).version
+    assert [r.version for r in store.revisions(ana, team.id, Notes, limit=2)] == [5, 4]
+    assert len(store.revisions(ana, team.id, Notes)) == 5
+
+
 def test_a_stale_save_is_refused_and_the_teammates_work_survives(store, teams):
     team = teams["riverton"]
     store.save(member(team, "Ana"), team.id, Notes(items=["Ana's"]), base_version=0)
