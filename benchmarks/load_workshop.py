@@ -387,15 +387,17 @@ def main() -> int:
         "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end",
     }
     print()
+    def table(timings: dict[str, dict[str, float]], indent: str = "") -> None:
+        for what, t in timings.items():
+            print(f"{indent}{what:{28 - len(indent)}} {t['count']:>6} {t['p50']:>7} "
+                  f"{t['p95']:>7} {t['max']:>7}")
+
     print(f"{'what':28} {'count':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7}")
-    for what, t in report["timings"].items():
-        print(f"{what:28} {t['count']:>6} {t['p50']:>7} {t['p95']:>7} {t['max']:>7}")
+    table(report["timings"])
     if len(report["timings_per_round"]) > 1:
         for n, timings in enumerate(report["timings_per_round"], start=1):
             print(f"  round {n}:")
-            for what, t in timings.items():
-                print(f"  {what:26} {t['count']:>6} {t['p50']:>7} {t['p95']:>7} "
-                      f"{t['max']:>7}")
+            table(timings, "  ")
     m = report["memory_mb"]
     print(f"\nServer memory: {m['before']} MB before, {m['peak']} MB at peak "
           f"({m['per_session']} MB per session), {m['after_close']} MB "
